@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
+import { AppError } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { OrganizationKind, UserRole, type Actor } from './actor.js';
+import { RefreshTokenEntity, UserEntity } from './entities.js';
+import { IdentityService } from './identity.service.js';
+import { AuthPayloadModel } from './models.js';
+import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.js';
+import { TokenService } from './token.service.js';
+
+const BAD_CREDENTIALS = 'Invalid e-mail or password';
+
+@Injectable()
+export class AuthService {
+  /** Verified against when the e-mail is unknown, so both failures take the same time. */
+  private readonly decoyHash: Promise<string>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tokens: TokenService,
+    private readonly identity: IdentityService,
+    private readonly audit: AuditService,
+  ) {
+    this.decoyHash = hashPassword(randomToken(16));
+  }
+
+  async login(email: string, password: string, requestId: string): Promise<AuthPayloadModel> {
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ email: email.trim().toLowerCase() });
+    const ok = await verifyPassword(user?.passwordHash ?? (await this.decoyHash), password);
+    if (!user || !ok || !user.active) throw AppError.unauthenticated(BAD_CREDENTIALS);
+    return this.dataSource.transaction(async (m) => {
+      const payload = await this.issue(m, user.id, newId());
+      await this.audit.record(m, { actor: await this.actorOf(m, user), requestId }, {
+        action: 'auth.login',
+        entityType: 'User',
+        entityId: user.id,
+      });
+      return payload;
+    });
+  }
+
+  /**
+   * Rotates a refresh token. A token that was already used (or revoked) means it leaked: its whole family is revoked,
+   * committed, and the caller must log in again.
+   */
+  async refresh(refreshToken: string, requestId: string): Promise<AuthPayloadModel> {
+    const hash = sha256(refreshToken);
+    const outcome = await this.dataSource.transaction(async (m) => {
+      const token = await m.findOne(RefreshTokenEntity, { where: { tokenHash: hash }, lock: { mode: 'pessimistic_write' } });
+      if (!token) return { error: 'The refresh token is not valid' } as const;
+      const now = new Date();
+      if (token.usedAt || token.revokedAt) {
+        await m.query(`UPDATE refresh_token SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, [token.familyId, now]);
+        const user = await m.findOneByOrFail(UserEntity, { id: token.userId });
+        await this.audit.record(m, { actor: await this.actorOf(m, user), requestId }, {
+          action: 'auth.refreshTokenReuse',
+          entityType: 'RefreshTokenFamily',
+          entityId: token.familyId,
+        });
+        return { error: 'The refresh token was already used; its session is revoked. Log in again.' } as const;
+      }
+      if (token.expiresAt <= now) return { error: 'The refresh token has expired' } as const;
+      const user = await m.findOneBy(UserEntity, { id: token.userId });
+      if (!user?.active) return { error: 'The refresh token is not valid' } as const;
+      token.usedAt = now;
+      await m.save(token);
+      const payload = await this.issue(m, user.id, token.familyId);
+      await this.audit.record(m, { actor: await this.actorOf(m, user), requestId }, {
+        action: 'auth.refresh',
+        entityType: 'RefreshTokenFamily',
+        entityId: token.familyId,
+      });
+      return { payload } as const;
+    });
+    if ('error' in outcome) throw AppError.unauthenticated(outcome.error);
+    return outcome.payload;
+  }
+
+  private async issue(m: EntityManager, userId: string, familyId: string): Promise<AuthPayloadModel> {
+    const refreshToken = randomToken(32);
+    const now = new Date();
+    await m.save(
+      m.create(RefreshTokenEntity, {
+        id: newId(),
+        familyId,
+        userId,
+        tokenHash: sha256(refreshToken),
+        expiresAt: new Date(now.getTime() + this.config.jwt.refreshTtlSeconds * 1000),
+        usedAt: null,
+        revokedAt: null,
+        createdAt: now,
+      }),
+    );
+    const access = await this.tokens.issueAccessToken(userId);
+    return Object.assign(new AuthPayloadModel(), {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken,
+      user: await this.identity.loadUser(m, userId),
+    });
+  }
+
+  private async actorOf(m: EntityManager, user: UserEntity): Promise<Actor> {
+    const [org] = await m.query(`SELECT kind FROM organization WHERE id = $1`, [user.organizationId]);
+    return {
+      userId: user.id,
+      apiKeyId: null,
+      organizationId: user.organizationId,
+      organizationKind: org.kind as OrganizationKind,
+      role: user.role as UserRole,
+    };
+  }
+}

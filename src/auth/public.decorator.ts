@@ -1,0 +1,26 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import type { Request } from 'express';
+import { AppError } from '../common/errors.js';
+import type { Actor, RequestContext } from './actor.js';
+
+export const IS_PUBLIC = 'registry:isPublic';
+/** Opens an operation to unauthenticated callers; everything else is denied without credentials. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+export type AuthenticatedRequest = Request & { requestId?: string; actor?: Actor | null };
+
+export function requestOf(context: ExecutionContext): AuthenticatedRequest {
+  if (context.getType<string>() === 'graphql') return GqlExecutionContext.create(context).getContext<{ req: AuthenticatedRequest }>().req;
+  return context.switchToHttp().getRequest<AuthenticatedRequest>();
+}
+
+/** The acting party and request id, for the service call. */
+export const Ctx = createParamDecorator((_data: unknown, context: ExecutionContext): RequestContext => {
+  const req = requestOf(context);
+  if (!req.actor) throw AppError.unauthenticated();
+  return { actor: req.actor, requestId: req.requestId ?? 'unknown' };
+});
+
+/** The request id alone, for public operations. */
+export const RequestId = createParamDecorator((_data: unknown, context: ExecutionContext): string => requestOf(context).requestId ?? 'unknown');

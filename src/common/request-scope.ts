@@ -1,0 +1,33 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { LoggerService } from '@nestjs/common';
+
+interface RequestScope {
+  requestId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestScope>();
+
+/** The id of the request being served, for logs and error references; undefined outside a request. */
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
+}
+
+const VALID_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Gives every request an id (a well-formed incoming X-Request-Id is kept), echoes it and logs the outcome. */
+export function requestScopeMiddleware(logger: LoggerService) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && VALID_ID.test(incoming) ? incoming : randomUUID();
+    (req as Request & { requestId: string }).requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const durationMs = Number((process.hrtime.bigint() - started) / 1000n) / 1000;
+      logger.log({ msg: 'request', requestId, method: req.method, path: req.path, status: res.statusCode, durationMs }, 'Http');
+    });
+    storage.run({ requestId }, () => next());
+  };
+}

@@ -1,0 +1,158 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+/** Environment keys whose values must never be printed or logged. */
+export const SENSITIVE_CONFIG_KEYS = new Set(['DATABASE_URL', 'JWT_SECRET', 'ADMIN_PASSWORD']);
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number.parseInt(String(value), 10) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  const v = String(value).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Raw environment, validated. Names match the environment variables (see README). */
+class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  DATA_DIR = './data';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DB_POOL_MAX = 10;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  DB_CONNECT_TIMEOUT_MS = 10_000;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  DB_STATEMENT_TIMEOUT_MS = 30_000;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
+  @Transform(toBool) @IsBoolean()
+  MIGRATIONS_RUN = true;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @IsString()
+  JWT_ISSUER = 'green-finance-registry';
+
+  @IsString()
+  JWT_AUDIENCE = 'green-finance-registry-api';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @Transform(toInt) @IsInt() @Min(60)
+  REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'ADMIN_EMAIL must be an e-mail address' })
+  ADMIN_EMAIL?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @Transform(toBool) @IsOptional() @IsBoolean()
+  GRAPHQL_INTROSPECTION?: boolean;
+
+  @Transform(toInt) @IsInt() @Min(2) @Max(50)
+  GRAPHQL_MAX_DEPTH = 12;
+
+  @IsIn(['debug', 'info', 'warn', 'error', 'silent'])
+  LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' | 'silent' = 'info';
+}
+
+export type LogLevel = EnvironmentVariables['LOG_LEVEL'];
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Unset: the registry runs on an embedded PostgreSQL under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  db: { poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
+  runMigrations: boolean;
+  jwt: { secret?: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  admin: { email?: string; password?: string };
+  graphql: { introspection: boolean; maxDepth: number };
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const raw: Record<string, unknown> = {};
+  for (const key of [...known, 'DATABASE_URL', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'GRAPHQL_INTROSPECTION']) {
+    if (env[key] !== undefined) raw[key] = env[key];
+  }
+  const vars = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(vars, { whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const production = vars.NODE_ENV === 'production';
+  // A shared database means a deployment that others reach: it must have its own signing secret.
+  if (!vars.JWT_SECRET && (production || vars.DATABASE_URL)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_SECRET is required when DATABASE_URL is set or NODE_ENV=production (at least 32 random characters).',
+    );
+  }
+  if (production && !vars.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_URL is required when NODE_ENV=production; the embedded database is for local use.');
+  }
+  return {
+    nodeEnv: vars.NODE_ENV,
+    port: vars.PORT,
+    host: vars.HOST,
+    databaseUrl: vars.DATABASE_URL,
+    dataDir: vars.DATA_DIR,
+    db: {
+      poolMax: vars.DB_POOL_MAX,
+      connectTimeoutMs: vars.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: vars.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: vars.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    runMigrations: vars.MIGRATIONS_RUN,
+    jwt: {
+      secret: vars.JWT_SECRET,
+      issuer: vars.JWT_ISSUER,
+      audience: vars.JWT_AUDIENCE,
+      accessTtlSeconds: vars.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: vars.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    admin: { email: vars.ADMIN_EMAIL?.toLowerCase(), password: vars.ADMIN_PASSWORD },
+    graphql: { introspection: vars.GRAPHQL_INTROSPECTION ?? !production, maxDepth: vars.GRAPHQL_MAX_DEPTH },
+    logLevel: vars.LOG_LEVEL,
+  };
+}

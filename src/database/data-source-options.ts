@@ -1,0 +1,42 @@
+import pg from 'pg';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { ENTITIES } from './entities.js';
+
+// Calendar dates stay 'YYYY-MM-DD' strings (a JS Date would shift them by the time zone);
+// NUMERIC already arrives as an exact string.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
+
+export interface DatabaseTarget {
+  url: string;
+  /** Embedded mode: the socket server's connection limit caps the pool. */
+  maxConnections?: number;
+  embedded: boolean;
+}
+
+export function dataSourceOptions(config: AppConfig, target: DatabaseTarget): DataSourceOptions {
+  const poolMax = Math.min(config.db.poolMax, target.maxConnections ?? Number.MAX_SAFE_INTEGER);
+  return {
+    type: 'postgres',
+    url: target.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migration',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    extra: {
+      max: poolMax,
+      connectionTimeoutMillis: config.db.connectTimeoutMs,
+      // Sent as startup parameters; the embedded single-backend server has no use for them.
+      ...(target.embedded
+        ? {}
+        : {
+            statement_timeout: config.db.statementTimeoutMs,
+            idle_in_transaction_session_timeout: config.db.idleInTransactionTimeoutMs,
+          }),
+      application_name: 'green-finance-registry',
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedPostgres {
+  /** A postgres:// URL for the ordinary `pg` driver. */
+  url: string;
+  /** The socket server refuses connections beyond this; the pool must stay within it. */
+  maxConnections: number;
+  stop(): Promise<void>;
+}
+
+export class DataDirLockedError extends Error {}
+
+/**
+ * Starts PostgreSQL (PGlite, in-process WebAssembly) and serves it on a loopback port so the app talks to it
+ * through `pg`, exactly as to a server. `dataDir` undefined keeps everything in memory (tests).
+ * PGlite is one backend: the socket server queues statements and keeps a transaction on its own connection.
+ */
+export async function startEmbeddedPostgres(dataDir: string | undefined, maxConnections: number): Promise<EmbeddedPostgres> {
+  let releaseLock = () => {};
+  let location = 'memory://';
+  if (dataDir) {
+    const dir = resolve(dataDir);
+    mkdirSync(dir, { recursive: true });
+    releaseLock = lockDataDir(dir);
+    location = join(dir, 'pg');
+  }
+  let db: PGlite | undefined;
+  try {
+    db = await PGlite.create(location);
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+    await server.start();
+    const port = Number(server.getServerConn().split(':').pop());
+    return {
+      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      maxConnections,
+      async stop() {
+        await server.stop();
+        await db!.close();
+        releaseLock();
+      },
+    };
+  } catch (err) {
+    await db?.close().catch(() => undefined);
+    releaseLock();
+    throw err;
+  }
+}
+
+/** One process per data directory: a second one would corrupt it. A lock left by a dead process is taken over. */
+function lockDataDir(dir: string): () => void {
+  const lockFile = join(dir, 'registry.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+      if (Number.isInteger(holder) && holder !== process.pid && processAlive(holder)) {
+        throw new DataDirLockedError(
+          `The data directory ${dir} is in use by another process (pid ${holder}). Stop that process, or set DATA_DIR to another directory.`,
+        );
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new DataDirLockedError(`Could not lock the data directory ${dir}.`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** In local embedded mode the JWT secret is generated once and kept beside the data, readable by the owner only. */
+export function loadOrCreateLocalSecret(dataDir: string): string {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}

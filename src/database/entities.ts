@@ -1,0 +1,16 @@
+import { ApiKeyEntity, OrganizationEntity, RefreshTokenEntity, UserEntity } from '../auth/entities.js';
+import { AuditEventEntity } from '../audit/audit-event.entity.js';
+import { DivisionEntity, TaxonomyCatalogueEntity, TaxonomyCategoryEntity, TaxonomyCrosswalkEntity } from '../reference/reference.entities.js';
+
+/** Every entity; features add theirs here. */
+export const ENTITIES = [
+  OrganizationEntity,
+  UserEntity,
+  ApiKeyEntity,
+  RefreshTokenEntity,
+  AuditEventEntity,
+  DivisionEntity,
+  TaxonomyCatalogueEntity,
+  TaxonomyCategoryEntity,
+  TaxonomyCrosswalkEntity,
+];
