@@ -1,0 +1,91 @@
+import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Args, Field, ID, InputType, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import type { DataSource } from 'typeorm';
+import type { RequestContext } from '../../src/auth/actor.js';
+import { Ctx } from '../../src/auth/public.decorator.js';
+import { AuditService } from '../../src/audit/audit.service.js';
+import { DecimalScalar, IsDecimalString, MONEY, RATE } from '../../src/common/decimal.js';
+import { AppError } from '../../src/common/errors.js';
+import { IdempotencyService } from '../../src/common/idempotency/idempotency.service.js';
+import { newId } from '../../src/common/ids.js';
+
+/*
+ * A test fixture mounted only by the test suite: a tiny ledger that exercises the shared pieces (Decimal input and
+ * output, validation, audit in the same transaction, idempotency keys) through the real HTTP stack, before any
+ * money feature exists. Its table is created in the test database only.
+ */
+
+@InputType()
+class ProbeEntryInput {
+  @Field(() => DecimalScalar) @IsDecimalString({ ...MONEY, min: '0', exclusiveMin: true }) amount: string;
+  @Field(() => DecimalScalar, { nullable: true }) @IsOptional() @IsDecimalString(RATE) rate?: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(50) memo?: string;
+}
+
+@ObjectType()
+class ProbeEntry {
+  @Field(() => ID) id: string;
+  @Field(() => DecimalScalar) amount: string;
+  @Field(() => DecimalScalar, { nullable: true }) rate: string | null;
+  @Field(() => String, { nullable: true }) memo: string | null;
+}
+
+@Injectable()
+class ProbeService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  async onModuleInit() {
+    await this.dataSource.query(
+      `CREATE TABLE IF NOT EXISTS probe_entry (id uuid PRIMARY KEY, amount numeric(20,2) NOT NULL, rate numeric(9,6), memo text)`,
+    );
+  }
+
+  record(ctx: RequestContext, input: ProbeEntryInput, key: string | undefined, failAfterWrite: boolean): Promise<ProbeEntry> {
+    return this.dataSource.transaction((m) =>
+      this.idempotency.run(m, ctx, {
+        operation: 'probeRecord',
+        key,
+        input,
+        work: async () => {
+          const id = newId();
+          const [row] = await m.query(`INSERT INTO probe_entry (id, amount, rate, memo) VALUES ($1, $2, $3, $4) RETURNING *`, [
+            id,
+            input.amount,
+            input.rate ?? null,
+            input.memo ?? null,
+          ]);
+          const entry: ProbeEntry = { id: row.id, amount: row.amount, rate: row.rate, memo: row.memo };
+          await this.audit.record(m, ctx, { action: 'probe.record', entityType: 'ProbeEntry', entityId: id, after: entry });
+          // Slow the work down so concurrent requests with one key really overlap.
+          await m.query(`SELECT pg_sleep(0.05)`);
+          if (failAfterWrite) throw AppError.conflict('probe failed after writing');
+          return entry;
+        },
+      }),
+    );
+  }
+}
+
+@Resolver()
+class ProbeResolver {
+  constructor(private readonly probe: ProbeService) {}
+
+  @Mutation(() => ProbeEntry)
+  probeRecord(
+    @Ctx() ctx: RequestContext,
+    @Args('input') input: ProbeEntryInput,
+    @Args('idempotencyKey', { nullable: true }) idempotencyKey?: string,
+    @Args('failAfterWrite', { nullable: true, defaultValue: false }) failAfterWrite?: boolean,
+  ) {
+    return this.probe.record(ctx, input, idempotencyKey, failAfterWrite ?? false);
+  }
+}
+
+@Module({ providers: [ProbeService, ProbeResolver] })
+export class ProbeModule {}
