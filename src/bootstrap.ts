@@ -39,7 +39,7 @@ export async function createRegistry(env: NodeJS.ProcessEnv = process.env, optio
   if (config.databaseUrl) {
     database = { url: config.databaseUrl, embedded: false };
   } else {
-    embedded = await startEmbeddedPostgres(options.inMemory ? undefined : config.dataDir, config.db.poolMax);
+    embedded = await startEmbeddedPostgres(options.inMemory ? undefined : config.dataDir);
     database = { url: embedded.url, maxConnections: embedded.maxConnections, embedded: true };
     jwtSecret ??= options.inMemory ? undefined : loadOrCreateLocalSecret(config.dataDir);
     if (!jwtSecret) throw new Error('JWT_SECRET is required for an in-memory registry');

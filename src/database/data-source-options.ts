@@ -10,7 +10,10 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
 
 export interface DatabaseTarget {
   url: string;
-  /** Embedded mode: the socket server's connection limit caps the pool. */
+  /**
+   * Embedded mode caps the pool at one connection. Hence a rule for all code: inside a transaction, query only through
+   * its EntityManager; a query on another pooled connection would wait for the one the transaction holds.
+   */
   maxConnections?: number;
   embedded: boolean;
 }

@@ -7,19 +7,28 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 export interface EmbeddedPostgres {
   /** A postgres:// URL for the ordinary `pg` driver. */
   url: string;
-  /** The socket server refuses connections beyond this; the pool must stay within it. */
+  /** How many pooled connections the app may hold: one (see below). */
   maxConnections: number;
   stop(): Promise<void>;
 }
+
+/*
+ * PGlite is a single backend session. The socket server queues protocol messages from its connections one by one and
+ * keeps an open transaction to its own connection, but outside a transaction the messages of two connections'
+ * extended-protocol queries (Parse/Bind/Execute/Sync) can interleave in that one session. So the app holds a single
+ * connection: statements and transactions are serialised in the pool, and nothing can interleave. The server accepts
+ * one spare connection so a reconnect is not refused before the old socket's close is noticed.
+ */
+const APP_CONNECTIONS = 1;
+const SERVER_CONNECTIONS = APP_CONNECTIONS + 1;
 
 export class DataDirLockedError extends Error {}
 
 /**
  * Starts PostgreSQL (PGlite, in-process WebAssembly) and serves it on a loopback port so the app talks to it
  * through `pg`, exactly as to a server. `dataDir` undefined keeps everything in memory (tests).
- * PGlite is one backend: the socket server queues statements and keeps a transaction on its own connection.
  */
-export async function startEmbeddedPostgres(dataDir: string | undefined, maxConnections: number): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string | undefined): Promise<EmbeddedPostgres> {
   let releaseLock = () => {};
   let location = 'memory://';
   if (dataDir) {
@@ -31,12 +40,12 @@ export async function startEmbeddedPostgres(dataDir: string | undefined, maxConn
   let db: PGlite | undefined;
   try {
     db = await PGlite.create(location);
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SERVER_CONNECTIONS });
     await server.start();
     const port = Number(server.getServerConn().split(':').pop());
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-      maxConnections,
+      maxConnections: APP_CONNECTIONS,
       async stop() {
         await server.stop();
         await db!.close();
