@@ -16,6 +16,26 @@ export interface AuditRecord {
   after?: unknown;
 }
 
+/** The one writer of audit rows; also used by the command-line tools, which run outside the app. */
+export async function writeAuditEvent(manager: EntityManager, actor: Actor | null, requestId: string, rec: AuditRecord): Promise<void> {
+  await manager.query(
+    `INSERT INTO audit_event (id, actor_user_id, actor_api_key_id, organization_id, action, entity_type, entity_id, before, after, request_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      newId(),
+      actor?.userId ?? null,
+      actor?.apiKeyId ?? null,
+      actor?.organizationId ?? null,
+      rec.action,
+      rec.entityType,
+      rec.entityId,
+      rec.before === undefined ? null : JSON.stringify(rec.before),
+      rec.after === undefined ? null : JSON.stringify(rec.after),
+      requestId,
+    ],
+  );
+}
+
 @Injectable()
 export class AuditService {
   constructor(
@@ -27,24 +47,8 @@ export class AuditService {
    * Writes one audit row through the caller's transaction manager, so the row commits or rolls back with the change.
    * `before`/`after` are API models (never entities), so secrets such as password hashes cannot reach the trail.
    */
-  async record(manager: EntityManager, ctx: RequestContext | { actor: Actor | null; requestId: string }, rec: AuditRecord): Promise<void> {
-    const actor = ctx.actor;
-    await manager.query(
-      `INSERT INTO audit_event (id, actor_user_id, actor_api_key_id, organization_id, action, entity_type, entity_id, before, after, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        newId(),
-        actor?.userId ?? null,
-        actor?.apiKeyId ?? null,
-        actor?.organizationId ?? null,
-        rec.action,
-        rec.entityType,
-        rec.entityId,
-        rec.before === undefined ? null : JSON.stringify(rec.before),
-        rec.after === undefined ? null : JSON.stringify(rec.after),
-        ctx.requestId,
-      ],
-    );
+  record(manager: EntityManager, ctx: RequestContext | { actor: Actor | null; requestId: string }, rec: AuditRecord): Promise<void> {
+    return writeAuditEvent(manager, ctx.actor, ctx.requestId, rec);
   }
 
   async list(ctx: RequestContext, filter: AuditEventFilter | undefined, page: PageArgs): Promise<Connection<AuditEventModel>> {

@@ -108,8 +108,11 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
-/** Validates the environment; throws a ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Validates the environment; throws a ConfigError naming every bad variable. Command-line tools that never sign
+ * tokens pass `forServer: false`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, { forServer = true } = {}): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
   const raw: Record<string, unknown> = {};
   for (const key of [...known, 'DATABASE_URL', 'JWT_SECRET', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'GRAPHQL_INTROSPECTION']) {
@@ -123,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const production = vars.NODE_ENV === 'production';
   // A shared database means a deployment that others reach: it must have its own signing secret.
-  if (!vars.JWT_SECRET && (production || vars.DATABASE_URL)) {
+  if (forServer && !vars.JWT_SECRET && (production || vars.DATABASE_URL)) {
     throw new ConfigError(
       'Invalid configuration:\n  JWT_SECRET is required when DATABASE_URL is set or NODE_ENV=production (at least 32 random characters).',
     );

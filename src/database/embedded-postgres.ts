@@ -59,16 +59,29 @@ export async function startEmbeddedPostgres(dataDir: string | undefined): Promis
   }
 }
 
-/** One process per data directory: a second one would corrupt it. A lock left by a dead process is taken over. */
-function lockDataDir(dir: string): () => void {
+const heldHere = new Set<string>();
+
+/**
+ * One opener per data directory (a second PGlite on the same files would corrupt them): a lock file holds the owner's
+ * pid. A lock left by a process that is gone is taken over.
+ */
+export function lockDataDir(dir: string): () => void {
   const lockFile = join(dir, 'registry.lock');
+  if (heldHere.has(lockFile)) {
+    throw new DataDirLockedError(`The data directory ${dir} is already open in this process.`);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-      return () => rmSync(lockFile, { force: true });
+      heldHere.add(lockFile);
+      return () => {
+        heldHere.delete(lockFile);
+        rmSync(lockFile, { force: true });
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+      // Our own pid in a lock we do not hold is a leftover of an earlier process that had the same pid.
       if (Number.isInteger(holder) && holder !== process.pid && processAlive(holder)) {
         throw new DataDirLockedError(
           `The data directory ${dir} is in use by another process (pid ${holder}). Stop that process, or set DATA_DIR to another directory.`,
