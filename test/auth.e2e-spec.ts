@@ -270,3 +270,45 @@ describe('API keys', () => {
     expect(errorCode(await t.gql(CREATE, { n: 'x' }, staff.token))).toBe('FORBIDDEN');
   });
 });
+
+describe('audit of identity mutations', () => {
+  it('writes exactly one audit row per successful mutation, naming actor and entity', async () => {
+    const audits = async () => (await t.sql(`SELECT count(*)::int AS n FROM audit_event`))[0].n as number;
+    let n = await audits();
+    const org = await t.gql(`mutation { createOrganization(input: { kind: VERIFIER, name: "${unique('Verifier')}" }) { id } }`, {}, t.adminToken);
+    expect(await audits()).toBe(++n);
+    const orgId = org.data!.createOrganization.id;
+    const user = await t.gql(
+      `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`,
+      { i: { organizationId: orgId, email: `${unique('v')}@v.test`, displayName: 'V', password: 'long enough password', role: 'ORG_ADMIN' } },
+      t.adminToken,
+    );
+    expect(await audits()).toBe(++n);
+    const [row] = await t.sql(`SELECT action, entity_type, entity_id, actor_user_id FROM audit_event WHERE entity_id = $1`, [user.data!.createUser.id]);
+    expect(row).toMatchObject({ action: 'user.create', entity_type: 'User' });
+    const me = (await t.gql(`{ me { id } }`, {}, t.adminToken)).data!.me;
+    expect(row.actor_user_id).toBe(me.id);
+
+    const { accessToken, refreshToken } = await t.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    expect(await audits()).toBe(++n);
+    await t.gql(`mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken } }`, { r: refreshToken });
+    expect(await audits()).toBe(++n);
+    const key = await t.gql(`mutation { createApiKey(name: "audited") { id } }`, {}, accessToken);
+    expect(await audits()).toBe(++n);
+    await t.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: key.data!.createApiKey.id }, accessToken);
+    expect(await audits()).toBe(++n);
+
+    // Refused mutations leave nothing.
+    await t.gql(`mutation { login(email: "${ADMIN_EMAIL}", password: "wrong password here") { accessToken } }`);
+    await t.gql(`mutation { createOrganization(input: { kind: BANK, name: "" }) { id } }`, {}, t.adminToken);
+    expect(await audits()).toBe(n);
+  });
+});
+
+describe('database session settings', () => {
+  // The embedded single-session database has no use for them; on a server they must be set.
+  (process.env.DATABASE_URL ? it : it.skip)('sets statement and idle-in-transaction timeouts on a PostgreSQL server', async () => {
+    const [row] = await t.sql(`SELECT current_setting('statement_timeout') AS st, current_setting('idle_in_transaction_session_timeout') AS it`);
+    expect(row).toEqual({ st: '30s', it: '1min' });
+  });
+});
