@@ -22,6 +22,9 @@ import { RegistryValidationPipe } from './common/validation.js';
 import { HealthController } from './health/health.controller.js';
 import { ReferenceResolver } from './reference/reference.resolver.js';
 import { ReferenceService } from './reference/reference.service.js';
+import { InclusionService } from './inclusion/inclusion.service.js';
+import { EnterprisesModule } from './enterprises/enterprises.module.js';
+import { ProjectsModule } from './projects/projects.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -33,7 +36,10 @@ export interface AppModuleOptions {
 }
 
 /** Shared pieces every feature module may inject. */
-const SHARED_PROVIDERS = [AccessPolicy, AuditService, IdempotencyService, TokenService];
+const SHARED_PROVIDERS = [AccessPolicy, AuditService, IdempotencyService, TokenService, InclusionService, ReferenceService];
+
+/** The registry's features, each in its own module. */
+const FEATURE_MODULES = [EnterprisesModule, ProjectsModule];
 
 @Module({})
 export class AppModule {
@@ -60,6 +66,7 @@ export class AppModule {
           formatError: createErrorFormatter(options.logger),
           context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
         }),
+        ...FEATURE_MODULES,
         ...(options.extraModules ?? []),
       ],
       controllers: [HealthController],
@@ -73,7 +80,6 @@ export class AppModule {
         AuthService,
         AuthResolver,
         AuditResolver,
-        ReferenceService,
         ReferenceResolver,
       ],
       exports: [APP_CONFIG, ...SHARED_PROVIDERS],

@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors.js';
 import { OrganizationKind, UserRole, type Actor } from './actor.js';
 
+/** Library states a lender or verifier may see: what is, or was, in the library — never an application in progress. */
+export const LENDER_VISIBLE_STATUSES = ['ADMITTED', 'REMOVED'] as const;
+
+/** Which library records (enterprises, projects) an actor sees. */
+export type LibraryScope =
+  | { kind: 'ALL' }
+  | { kind: 'OWN'; organizationId: string }
+  | { kind: 'STATUSES'; statuses: readonly string[] };
+
 /**
  * The one place that decides what an actor may do. Services call it before acting, because guards do not run on
  * field resolvers. Features add their rules here, so "who may do what" reads in one file.
@@ -38,6 +47,32 @@ export class AccessPolicy {
   /** API keys belong to an organisation and are managed by a user who administers it (never by another key). */
   assertCanManageApiKeys(actor: Actor): void {
     if (!this.isOrgAdmin(actor)) throw AppError.forbidden("Only an organisation's administrators may manage its API keys");
+  }
+
+  /**
+   * Library visibility: the regulator sees everything; an enterprise its own records in every state; banks and
+   * verifiers what is or was admitted (they lend against it). Applied to lists as a filter and to single reads as
+   * NOT_FOUND.
+   */
+  libraryScope(actor: Actor): LibraryScope {
+    if (this.isRegulator(actor)) return { kind: 'ALL' };
+    if (actor.organizationKind === OrganizationKind.ENTERPRISE) return { kind: 'OWN', organizationId: actor.organizationId };
+    return { kind: 'STATUSES', statuses: LENDER_VISIBLE_STATUSES };
+  }
+
+  canSeeLibraryRecord(actor: Actor, record: { ownerOrganizationId: string; status: string }): boolean {
+    const scope = this.libraryScope(actor);
+    if (scope.kind === 'ALL') return true;
+    if (scope.kind === 'OWN') return record.ownerOrganizationId === scope.organizationId;
+    return scope.statuses.includes(record.status);
+  }
+
+  /** An enterprise applies for, and submits projects of, its own organisation only. */
+  assertActsForOwnEnterprise(actor: Actor, organizationId: string): void {
+    if (actor.organizationKind !== OrganizationKind.ENTERPRISE) {
+      throw AppError.forbidden('Only an enterprise organisation may apply to the libraries');
+    }
+    if (actor.organizationId !== organizationId) throw AppError.forbidden('An enterprise may act for its own organisation only');
   }
 
   /** Whether the actor may see a record owned by `organizationId`; a record it may not see is reported as missing. */

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { newRequestCache, type RequestCache } from '../common/request-cache.js';
 
 export enum OrganizationKind {
   BANK = 'BANK',
@@ -24,8 +25,14 @@ export interface Actor {
   role: UserRole;
 }
 
-/** Passed first to every service call: the actor and the request it acts in. */
+/** Passed first to every service call: the actor, the request it acts in, and that request's loaders. */
 export interface RequestContext {
   actor: Actor;
   requestId: string;
+  cache: RequestCache;
+}
+
+/** A context for work outside an HTTP request (command-line tools, start-up). */
+export function systemContext(actor: Actor, requestId: string): RequestContext {
+  return { actor, requestId, cache: newRequestCache() };
 }

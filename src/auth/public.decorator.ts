@@ -2,13 +2,14 @@ import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestj
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { AppError } from '../common/errors.js';
+import { newRequestCache, type RequestCache } from '../common/request-cache.js';
 import type { Actor, RequestContext } from './actor.js';
 
 export const IS_PUBLIC = 'registry:isPublic';
 /** Opens an operation to unauthenticated callers; everything else is denied without credentials. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-export type AuthenticatedRequest = Request & { requestId?: string; actor?: Actor | null };
+export type AuthenticatedRequest = Request & { requestId?: string; actor?: Actor | null; cache?: RequestCache };
 
 export function requestOf(context: ExecutionContext): AuthenticatedRequest {
   if (context.getType<string>() === 'graphql') return GqlExecutionContext.create(context).getContext<{ req: AuthenticatedRequest }>().req;
@@ -19,7 +20,7 @@ export function requestOf(context: ExecutionContext): AuthenticatedRequest {
 export const Ctx = createParamDecorator((_data: unknown, context: ExecutionContext): RequestContext => {
   const req = requestOf(context);
   if (!req.actor) throw AppError.unauthenticated();
-  return { actor: req.actor, requestId: req.requestId ?? 'unknown' };
+  return { actor: req.actor, requestId: req.requestId ?? 'unknown', cache: (req.cache ??= newRequestCache()) };
 });
 
 /** The request id alone, for public operations. */

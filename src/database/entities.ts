@@ -1,5 +1,8 @@
 import { ApiKeyEntity, OrganizationEntity, RefreshTokenEntity, UserEntity } from '../auth/entities.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
+import { EnterpriseEntity, UsccAllowlistEntity } from '../enterprises/enterprise.entity.js';
+import { InclusionEventEntity } from '../inclusion/inclusion-event.entity.js';
+import { ProjectEntity } from '../projects/project.entity.js';
 import { DivisionEntity, TaxonomyCatalogueEntity, TaxonomyCategoryEntity, TaxonomyCrosswalkEntity } from '../reference/reference.entities.js';
 
 /** Every entity; features add theirs here. */
@@ -13,4 +16,8 @@ export const ENTITIES = [
   TaxonomyCatalogueEntity,
   TaxonomyCategoryEntity,
   TaxonomyCrosswalkEntity,
+  UsccAllowlistEntity,
+  EnterpriseEntity,
+  ProjectEntity,
+  InclusionEventEntity,
 ];

@@ -1,4 +1,5 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsEnum, Matches } from 'class-validator';
 
 export enum TaxonomyCatalogue {
   /** 绿色产业指导目录（2019年版） */
@@ -64,6 +65,15 @@ export class TaxonomyMappingModel {
 
 @InputType()
 export class TaxonomyRefInput {
-  @Field(() => TaxonomyCatalogue) catalogue: TaxonomyCatalogue;
-  @Field() code: string;
+  @Field(() => TaxonomyCatalogue) @IsEnum(TaxonomyCatalogue) catalogue: TaxonomyCatalogue;
+  @Field({ description: 'Dotted code, e.g. 3.2.2.2.' })
+  @Matches(/^\d+(\.\d+){0,3}$/, { message: 'must be a dotted category code such as 3.2.2.2' })
+  code: string;
 }
+
+/** Land or sea: Xiamen accounts both together (陆海统筹). */
+export enum Realm {
+  LAND = 'LAND',
+  SEA = 'SEA',
+}
+registerEnumType(Realm, { name: 'Realm' });

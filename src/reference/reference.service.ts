@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IsNull, type DataSource } from 'typeorm';
+import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
+import type { RequestContext } from '../auth/actor.js';
+import type { FieldError } from '../common/errors.js';
+import { loaderFor } from '../common/request-cache.js';
 import { DivisionEntity, TaxonomyCatalogueEntity, TaxonomyCategoryEntity, TaxonomyCrosswalkEntity } from './reference.entities.js';
 import {
   DivisionLevel,
@@ -21,12 +24,59 @@ export class ReferenceService {
     const where = level ? { level } : { parentCode: parentCode ?? IsNull() };
     if (level && parentCode) Object.assign(where, { parentCode });
     const rows = await this.dataSource.getRepository(DivisionEntity).find({ where, order: { code: 'ASC' } });
-    return rows.map((d) => ({ code: d.code, name: d.name, nameZh: d.nameZh, level: d.level as DivisionLevel, parentCode: d.parentCode }));
+    return rows.map(toDivisionModel);
   }
 
   async division(code: string): Promise<DivisionModel | null> {
     const d = await this.dataSource.getRepository(DivisionEntity).findOneBy({ code });
-    return d && { code: d.code, name: d.name, nameZh: d.nameZh, level: d.level as DivisionLevel, parentCode: d.parentCode };
+    return d && toDivisionModel(d);
+  }
+
+  /** Batched per request, for nested `district` fields. */
+  divisionOf(ctx: RequestContext, code: string): Promise<DivisionModel | null> {
+    return loaderFor<string, DivisionModel | null>(
+      ctx.cache,
+      'division',
+      async (codes) => {
+        const rows = await this.dataSource.getRepository(DivisionEntity).findBy({ code: In([...codes]) });
+        return new Map(rows.map((d) => [d.code, toDivisionModel(d)]));
+      },
+      null,
+    ).load(code);
+  }
+
+  /** Batched per request, for nested `taxonomy` fields. */
+  categoryOf(ctx: RequestContext, catalogue: string, code: string): Promise<TaxonomyCategoryModel | null> {
+    return loaderFor<string, TaxonomyCategoryModel | null>(
+      ctx.cache,
+      'taxonomyCategory',
+      async (keys) => {
+        const pairs = keys.map((k) => k.split('|'));
+        // Over-fetches the cross product of catalogues and codes at most; the map below keeps the pairs asked for.
+        const rows = await this.dataSource.getRepository(TaxonomyCategoryEntity).findBy({
+          catalogue: In([...new Set(pairs.map((p) => p[0]))]),
+          code: In([...new Set(pairs.map((p) => p[1]))]),
+        });
+        return new Map(rows.map((c) => [`${c.catalogue}|${c.code}`, toCategoryModel(c)]));
+      },
+      null,
+    ).load(`${catalogue}|${code}`);
+  }
+
+  /**
+   * Input checks shared by the features: a problem for `path`, or null when the division exists. They take the
+   * caller's transaction manager (on the one-connection embedded database another connection would never come).
+   */
+  async divisionProblem(m: EntityManager, code: string, path: string): Promise<FieldError | null> {
+    const d = await m.findOneBy(DivisionEntity, { code });
+    if (!d) return { path, message: `unknown division code ${code}` };
+    if (d.level === DivisionLevel.PROVINCE) return { path, message: `${code} is a province; give the city or district` };
+    return null;
+  }
+
+  async categoryProblem(m: EntityManager, catalogue: string, code: string, path: string): Promise<FieldError | null> {
+    const c = await m.findOneBy(TaxonomyCategoryEntity, { catalogue, code });
+    return c ? null : { path, message: `${code} is not a category of ${catalogue}` };
   }
 
   async catalogues(): Promise<TaxonomyCatalogueModel[]> {
@@ -56,6 +106,10 @@ export class ReferenceService {
       .sort((a, b) => a.fromCatalogue.localeCompare(b.fromCatalogue) || compareDotted(a.fromCode, b.fromCode) || a.toCatalogue.localeCompare(b.toCatalogue) || compareDotted(a.toCode, b.toCode))
       .map((r) => ({ ...r, fromCatalogue: r.fromCatalogue as TaxonomyCatalogue, toCatalogue: r.toCatalogue as TaxonomyCatalogue }));
   }
+}
+
+function toDivisionModel(d: DivisionEntity): DivisionModel {
+  return { code: d.code, name: d.name, nameZh: d.nameZh, level: d.level as DivisionLevel, parentCode: d.parentCode };
 }
 
 function toCategoryModel(c: TaxonomyCategoryEntity): TaxonomyCategoryModel {

@@ -1,0 +1,85 @@
+import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DecimalScalar } from '../common/decimal.js';
+import { ConnectionType } from '../common/pagination.js';
+import { InclusionStatus } from '../inclusion/inclusion-status.js';
+import type { EnterpriseEntity, UsccAllowlistEntity } from './enterprise.entity.js';
+import { EnvironmentalCreditRating, GreenGrade, scoreEnterprise } from './green-scorecard.js';
+
+@ObjectType('ScorecardLine')
+export class ScorecardLineModel {
+  @Field() indicator: string;
+  @Field(() => Int) points: number;
+  @Field(() => Int) maxPoints: number;
+  @Field() note: string;
+}
+
+@ObjectType('GreenScorecard', { description: 'How the advisory green grade was computed from the entered indicators.' })
+export class GreenScorecardModel {
+  @Field(() => Int) score: number;
+  @Field(() => GreenGrade) grade: GreenGrade;
+  @Field({ description: 'Green revenue of at least 50 %, the rating agencies\' test of a green entity.' }) greenByRevenue: boolean;
+  @Field({ description: 'Marine enterprises are reviewed on the fast track.' }) fastTrack: boolean;
+  @Field(() => [ScorecardLineModel]) lines: ScorecardLineModel[];
+}
+
+@ObjectType('Enterprise')
+export class EnterpriseModel {
+  @Field(() => ID) id: string;
+  @Field(() => ID) organizationId: string;
+  @Field({ description: 'Registered name, as on the business licence (usually Chinese).' }) name: string;
+  @Field(() => String, { nullable: true }) nameEn: string | null;
+  @Field({ description: 'Unified Social Credit Code (统一社会信用代码).' }) uscc: string;
+  @Field() districtCode: string;
+  @Field() industry: string;
+  @Field(() => DecimalScalar, { description: 'Share of revenue from green business, 0 to 1.' }) greenRevenueShare: string;
+  @Field(() => EnvironmentalCreditRating) environmentalCreditRating: EnvironmentalCreditRating;
+  @Field() marine: boolean;
+  @Field(() => String, { nullable: true }) description: string | null;
+  @Field(() => InclusionStatus) status: InclusionStatus;
+  @Field(() => GreenGrade, { description: 'Advisory grade from the scorecard.' }) greenGrade: GreenGrade;
+  @Field(() => Int) greenScore: number;
+  @Field(() => GreenScorecardModel) scorecard: GreenScorecardModel;
+  @Field(() => GraphQLISODateTime) submittedAt: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) decidedAt: Date | null;
+  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => GraphQLISODateTime) updatedAt: Date;
+
+  static fromEntity(e: EnterpriseEntity): EnterpriseModel {
+    return Object.assign(new EnterpriseModel(), {
+      id: e.id,
+      organizationId: e.organizationId,
+      name: e.name,
+      nameEn: e.nameEn,
+      uscc: e.uscc,
+      districtCode: e.districtCode,
+      industry: e.industry,
+      greenRevenueShare: e.greenRevenueShare,
+      environmentalCreditRating: e.environmentalCreditRating,
+      marine: e.marine,
+      description: e.description,
+      status: e.status,
+      greenGrade: e.greenGrade,
+      greenScore: e.greenScore,
+      scorecard: scoreEnterprise(e),
+      submittedAt: e.submittedAt,
+      decidedAt: e.decidedAt,
+      createdAt: e.createdAt,
+      updatedAt: e.updatedAt,
+    });
+  }
+}
+
+@ObjectType()
+export class EnterpriseConnection extends ConnectionType(EnterpriseModel, 'Enterprise') {}
+
+@ObjectType('UsccAllowlistEntry', { description: 'A code the regulator accepts although its check character fails (early pilot codes).' })
+export class UsccAllowlistEntryModel {
+  @Field() uscc: string;
+  @Field() reason: string;
+  @Field(() => ID, { nullable: true }) addedByUserId: string | null;
+  @Field(() => GraphQLISODateTime) addedAt: Date;
+
+  static fromEntity(e: UsccAllowlistEntity): UsccAllowlistEntryModel {
+    return Object.assign(new UsccAllowlistEntryModel(), { uscc: e.uscc, reason: e.reason, addedByUserId: e.addedByUserId, addedAt: e.addedAt });
+  }
+}

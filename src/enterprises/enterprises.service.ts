@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { RequestContext } from '../auth/actor.js';
+import { AccessPolicy } from '../auth/access-policy.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError, type FieldError } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
+import { loaderFor } from '../common/request-cache.js';
+import { escapeLike, requiredText } from '../common/text.js';
+import { InclusionService } from '../inclusion/inclusion.service.js';
+import { decisionAction, InclusionAction, nextStatus, type ReviewDecision } from '../inclusion/inclusion-status.js';
+import { ReferenceService } from '../reference/reference.service.js';
+import type { EnterpriseApplicationInput, EnterpriseFilter } from './dto/enterprise.inputs.js';
+import { EnterpriseEntity } from './enterprise.entity.js';
+import { EnterpriseModel } from './enterprise.model.js';
+import { scoreEnterprise } from './green-scorecard.js';
+import { UsccAllowlistService } from './uscc-allowlist.service.js';
+
+@Injectable()
+export class EnterprisesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly policy: AccessPolicy,
+    private readonly audit: AuditService,
+    private readonly inclusion: InclusionService,
+    private readonly reference: ReferenceService,
+    private readonly allowlist: UsccAllowlistService,
+  ) {}
+
+  /** Applies for inclusion, or resubmits a rejected application of the same organisation (keeping its history). */
+  async apply(ctx: RequestContext, input: EnterpriseApplicationInput): Promise<EnterpriseModel> {
+    const organizationId = input.organizationId ?? ctx.actor.organizationId;
+    this.policy.assertActsForOwnEnterprise(ctx.actor, organizationId);
+    return this.dataSource.transaction(async (m) => {
+      const existing = await m.findOne(EnterpriseEntity, { where: { organizationId }, lock: { mode: 'pessimistic_write' } });
+      // The state machine decides first: a first application, or a resubmission after a rejection (nothing else).
+      const action = existing ? InclusionAction.RESUBMIT : InclusionAction.SUBMIT;
+      nextStatus(existing?.status ?? null, action);
+      const problems = await this.applicationProblems(m, input, existing?.id ?? null);
+      if (problems.length) throw AppError.badInput(problems);
+      const id = existing?.id ?? newId();
+      const status = await this.inclusion.step(m, ctx, { type: 'ENTERPRISE', id, from: existing?.status ?? null }, action, null, input);
+      const score = scoreEnterprise(input);
+      const now = new Date();
+      const before = existing ? EnterpriseModel.fromEntity(existing) : undefined;
+      const entity = m.create(EnterpriseEntity, {
+        ...existing,
+        id,
+        organizationId,
+        name: input.name,
+        nameEn: input.nameEn ?? null,
+        uscc: input.uscc,
+        districtCode: input.districtCode,
+        industry: input.industry,
+        greenRevenueShare: input.greenRevenueShare,
+        environmentalCreditRating: input.environmentalCreditRating,
+        marine: input.marine,
+        description: input.description ?? null,
+        status,
+        greenScore: score.score,
+        greenGrade: score.grade,
+        submittedAt: now,
+        decidedAt: null,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      });
+      await m.save(entity);
+      const saved = await m.findOneByOrFail(EnterpriseEntity, { id });
+      const after = EnterpriseModel.fromEntity(saved);
+      await this.audit.record(m, ctx, { action: `enterprise.${action.toLowerCase()}`, entityType: 'Enterprise', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  async review(ctx: RequestContext, id: string, decision: ReviewDecision, comment: string): Promise<EnterpriseModel> {
+    this.policy.assertRegulator(ctx.actor);
+    return this.decide(ctx, id, decisionAction(decision), requiredText(comment, 'comment'));
+  }
+
+  async remove(ctx: RequestContext, id: string, reason: string): Promise<EnterpriseModel> {
+    this.policy.assertRegulator(ctx.actor);
+    return this.decide(ctx, id, InclusionAction.REMOVE, requiredText(reason, 'reason'));
+  }
+
+  private decide(ctx: RequestContext, id: string, action: InclusionAction, comment: string): Promise<EnterpriseModel> {
+    return this.dataSource.transaction(async (m) => {
+      const entity = await m.findOne(EnterpriseEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!entity) throw AppError.notFound('Enterprise');
+      const before = EnterpriseModel.fromEntity(entity);
+      entity.status = await this.inclusion.step(m, ctx, { type: 'ENTERPRISE', id, from: entity.status }, action, comment);
+      entity.decidedAt = new Date();
+      entity.updatedAt = entity.decidedAt;
+      await m.save(entity);
+      const after = EnterpriseModel.fromEntity(entity);
+      await this.audit.record(m, ctx, { action: `enterprise.${action.toLowerCase()}`, entityType: 'Enterprise', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  /** Batched across the request (so nested fields cost one query); hidden exactly like a missing record. */
+  async get(ctx: RequestContext, id: string): Promise<EnterpriseModel> {
+    const entity = await this.entityOf(ctx, id);
+    if (!entity || !this.visible(ctx, entity)) throw AppError.notFound('Enterprise');
+    return EnterpriseModel.fromEntity(entity);
+  }
+
+  /** The caller's own enterprise (enterprise users), or null when it has not applied yet. */
+  async own(ctx: RequestContext): Promise<EnterpriseModel | null> {
+    const entity = await this.dataSource.getRepository(EnterpriseEntity).findOneBy({ organizationId: ctx.actor.organizationId });
+    return entity && EnterpriseModel.fromEntity(entity);
+  }
+
+  async list(ctx: RequestContext, filter: EnterpriseFilter | undefined, page: PageArgs): Promise<Connection<EnterpriseModel>> {
+    const qb = this.dataSource.getRepository(EnterpriseEntity).createQueryBuilder('e');
+    const scope = this.policy.libraryScope(ctx.actor);
+    if (scope.kind === 'OWN') qb.andWhere('e.organization_id = :scopeOrg', { scopeOrg: scope.organizationId });
+    if (scope.kind === 'STATUSES') qb.andWhere('e.status IN (:...scopeStatuses)', { scopeStatuses: scope.statuses });
+    if (filter?.status?.length) qb.andWhere('e.status IN (:...status)', { status: filter.status });
+    if (filter?.districtCode) qb.andWhere('e.district_code = :district', { district: filter.districtCode });
+    if (filter?.greenGrade?.length) qb.andWhere('e.green_grade IN (:...grades)', { grades: filter.greenGrade });
+    if (filter?.marine !== undefined && filter.marine !== null) qb.andWhere('e.marine = :marine', { marine: filter.marine });
+    if (filter?.search) {
+      qb.andWhere(`(e.name ILIKE :contains OR e.name_en ILIKE :contains OR e.uscc LIKE :prefix)`, {
+        contains: `%${escapeLike(filter.search)}%`,
+        prefix: `${escapeLike(filter.search.toUpperCase())}%`,
+      });
+    }
+    return paginate(qb, page, EnterpriseModel.fromEntity);
+  }
+
+  /** Whether an enterprise is in the library, for features that need an admitted borrower or issuer. */
+  visible(ctx: RequestContext, e: EnterpriseEntity): boolean {
+    return this.policy.canSeeLibraryRecord(ctx.actor, { ownerOrganizationId: e.organizationId, status: e.status });
+  }
+
+  /** Loads enterprises by id, batched per request (visibility is the caller's to check). */
+  entityOf(ctx: RequestContext, id: string): Promise<EnterpriseEntity | null> {
+    return loaderFor<string, EnterpriseEntity | null>(
+      ctx.cache,
+      'enterprise',
+      async (ids) => {
+        const rows = await this.dataSource.getRepository(EnterpriseEntity).findBy({ id: In([...ids]) });
+        return new Map(rows.map((r) => [r.id, r]));
+      },
+      null,
+    ).load(id);
+  }
+
+  private async applicationProblems(m: EntityManager, input: EnterpriseApplicationInput, selfId: string | null): Promise<FieldError[]> {
+    const problems: FieldError[] = [];
+    const district = await this.reference.divisionProblem(m, input.districtCode, 'input.districtCode');
+    if (district) problems.push(district);
+    const uscc = await this.allowlist.usccProblem(m, input.uscc);
+    if (uscc) problems.push({ path: 'input.uscc', message: uscc });
+    else {
+      const taken: { id: string }[] = await m.query(`SELECT id FROM enterprise WHERE uscc = $1`, [input.uscc]);
+      if (taken.some((t) => t.id !== selfId)) problems.push({ path: 'input.uscc', message: 'another enterprise is registered with this USCC' });
+    }
+    return problems;
+  }
+}
+

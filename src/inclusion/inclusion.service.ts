@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { RequestContext } from '../auth/actor.js';
+import { newId } from '../common/ids.js';
+import { groupBy, loaderFor } from '../common/request-cache.js';
+import type { InclusionSubject } from './inclusion-event.entity.js';
+import { InclusionEventModel, InclusionReviewModel } from './inclusion-event.model.js';
+import { InclusionAction, nextStatus, type InclusionStatus } from './inclusion-status.js';
+
+const DECISIONS = new Set([InclusionAction.ADMIT, InclusionAction.REJECT, InclusionAction.REMOVE]);
+
+interface EventRow {
+  subject_id: string;
+  action: InclusionAction;
+  from_status: InclusionStatus | null;
+  to_status: InclusionStatus;
+  comment: string | null;
+  actor_user_id: string | null;
+  actor_organization_id: string;
+  display_name: string | null;
+  occurred_at: Date;
+}
+
+/** The inclusion workflow shared by the enterprise and project libraries: transitions and their history. */
+@Injectable()
+export class InclusionService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Checks `action` is allowed from `from`, records the step, and returns the new status. Runs in the caller's
+   * transaction, after the caller has locked the subject row.
+   */
+  async step(
+    m: EntityManager,
+    ctx: RequestContext,
+    subject: { type: InclusionSubject; id: string; from: InclusionStatus | null },
+    action: InclusionAction,
+    comment: string | null,
+    snapshot?: unknown,
+  ): Promise<InclusionStatus> {
+    const to = nextStatus(subject.from, action);
+    await m.query(
+      `INSERT INTO inclusion_event
+         (id, subject_type, subject_id, action, from_status, to_status, comment, actor_user_id, actor_api_key_id, actor_organization_id, snapshot)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        newId(),
+        subject.type,
+        subject.id,
+        action,
+        subject.from,
+        to,
+        comment,
+        ctx.actor.userId,
+        ctx.actor.apiKeyId,
+        ctx.actor.organizationId,
+        snapshot === undefined ? null : JSON.stringify(snapshot),
+      ],
+    );
+    return to;
+  }
+
+  /** Every step for one subject, oldest first; batched across the subjects of one request. */
+  async history(ctx: RequestContext, type: InclusionSubject, id: string): Promise<InclusionEventModel[]> {
+    const rows = await this.loader(ctx, type).load(id);
+    return rows.map((r) => ({ action: r.action, comment: r.comment, actor: actorRef(r), at: r.occurred_at, fromStatus: r.from_status, toStatus: r.to_status }));
+  }
+
+  /** The regulator's decisions for one subject, oldest first. */
+  async reviews(ctx: RequestContext, type: InclusionSubject, id: string): Promise<InclusionReviewModel[]> {
+    const rows = await this.loader(ctx, type).load(id);
+    return rows
+      .filter((r) => DECISIONS.has(r.action))
+      .map((r) => ({ decision: r.action, comment: r.comment, reviewer: actorRef(r), at: r.occurred_at, fromStatus: r.from_status, toStatus: r.to_status }));
+  }
+
+  private loader(ctx: RequestContext, type: InclusionSubject) {
+    return loaderFor<string, EventRow[]>(
+      ctx.cache,
+      `inclusionEvents:${type}`,
+      async (ids) => {
+        const rows: EventRow[] = await this.dataSource.query(
+          `SELECT e.subject_id, e.action, e.from_status, e.to_status, e.comment, e.actor_user_id, e.actor_organization_id,
+                  u.display_name, e.occurred_at
+             FROM inclusion_event e LEFT JOIN app_user u ON u.id = e.actor_user_id
+            WHERE e.subject_type = $1 AND e.subject_id = ANY($2::uuid[])
+            ORDER BY e.id`,
+          [type, ids],
+        );
+        return groupBy(rows, (r) => r.subject_id);
+      },
+      [],
+    );
+  }
+}
+
+function actorRef(r: EventRow) {
+  return { userId: r.actor_user_id, displayName: r.display_name, organizationId: r.actor_organization_id };
+}
