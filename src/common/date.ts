@@ -1,3 +1,4 @@
+import { registerDecorator } from 'class-validator';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -30,3 +31,17 @@ export const DateScalar = new GraphQLScalarType({
     return parseDate(ast.value);
   },
 });
+
+/**
+ * Marks a `Date` input field for class-validator. The scalar has already checked the value; the decorator is needed
+ * because the validation pipe drops every input property that carries none.
+ */
+export function IsIsoDate() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isIsoDate',
+      target: target.constructor,
+      propertyName,
+      validator: { validate: (v: unknown) => typeof v === 'string' && isIsoDate(v), defaultMessage: () => 'must be a date YYYY-MM-DD' },
+    });
+}

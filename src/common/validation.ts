@@ -18,6 +18,7 @@ export class RegistryValidationPipe extends ValidationPipe {
   constructor() {
     super({
       transform: true,
+      // Properties without a class-validator decorator are dropped: every input field needs one.
       whitelist: true,
       forbidUnknownValues: false,
       exceptionFactory: (errors: ValidationError[]) => AppError.badInput(flatten(errors, '', [])),

@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Transform, Type } from 'class-transformer';
 import { IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { DateScalar } from '../../common/date.js';
+import { DateScalar, IsIsoDate } from '../../common/date.js';
 import { DecimalScalar, IsDecimalString, MONEY, QUANTITY } from '../../common/decimal.js';
 import { InclusionStatus } from '../../inclusion/inclusion-status.js';
 import { Realm, TaxonomyCatalogue, TaxonomyRefInput } from '../../reference/reference.models.js';
@@ -30,8 +30,8 @@ export class ProjectInput {
   @IsDecimalString({ ...QUANTITY, min: '0' })
   expectedAnnualCo2ReductionTonnes: string;
 
-  @Field(() => DateScalar) startDate: string;
-  @Field(() => DateScalar, { description: 'After startDate.' }) endDate: string;
+  @Field(() => DateScalar) @IsIsoDate() startDate: string;
+  @Field(() => DateScalar, { description: 'After startDate.' }) @IsIsoDate() endDate: string;
 
   @Field({ nullable: true }) @Transform(trim) @IsOptional() @IsString() @MaxLength(5000) description?: string;
 }
