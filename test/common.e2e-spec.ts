@@ -2,7 +2,7 @@ import { ProbeModule } from './support/probe.module.js';
 import { createOrgWithAdmin, errorCode, startTestRegistry, type TestRegistry } from './support/test-registry.js';
 
 const RECORD = `mutation($i: ProbeEntryInput!, $k: String, $f: Boolean) {
-  probeRecord(input: $i, idempotencyKey: $k, failAfterWrite: $f) { id amount rate memo }
+  probeRecord(input: $i, idempotencyKey: $k, failAfterWrite: $f) { id amount rate memo createdAt }
 }`;
 let t: TestRegistry;
 let bank: Awaited<ReturnType<typeof createOrgWithAdmin>>;
@@ -60,6 +60,15 @@ describe('Decimal scalar', () => {
     expect(big.errors![0].extensions.fields![0]).toEqual({ path: 'input.amount', message: 'must have at most 18 digits before the decimal point' });
     const zero = await t.gql(RECORD, { i: { amount: '0' } }, bank.token);
     expect(zero.errors![0].extensions.fields![0]).toEqual({ path: 'input.amount', message: 'must be greater than 0' });
+  });
+
+  it('checks a plain Decimal argument against its column, naming the argument', async () => {
+    const q = `mutation($a: Decimal!) { probeEcho(amount: $a) }`;
+    expect((await t.gql(q, { a: '12345678901234567.89' }, bank.token)).data!.probeEcho).toBe('12345678901234567.89');
+    const tooFine = await t.gql(q, { a: '1.005' }, bank.token);
+    expect(tooFine.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', fields: [{ path: 'amount', message: 'must have at most 2 decimal places' }] });
+    const negative = await t.gql(q, { a: '-1' }, bank.token);
+    expect(negative.errors![0].extensions.fields![0]).toEqual({ path: 'amount', message: 'must be greater than 0' });
   });
 
   it('accepts trailing zeros beyond the scale when the value fits', async () => {
@@ -140,7 +149,9 @@ describe('idempotency keys', () => {
     const first = await t.gql(RECORD, { i: { amount: '42.00' }, k: key }, bank.token);
     const second = await t.gql(RECORD, { i: { amount: '42.00' }, k: key }, bank.token);
     expect(first.errors).toBeUndefined();
-    expect(second.data).toEqual(first.data);
+    expect(second.errors).toBeUndefined();
+    expect(second.data).toEqual(first.data); // including the DateTime, read back from the stored JSON
+    expect(first.data!.probeRecord.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     expect(await count(`SELECT count(*)::int AS n FROM probe_entry WHERE id = $1`, [first.data!.probeRecord.id])).toBe(1);
     expect(await count(`SELECT count(*)::int AS n FROM audit_event WHERE entity_id = $1`, [first.data!.probeRecord.id])).toBe(1);
   });

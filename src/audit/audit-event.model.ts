@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar } from '../common/date.js';
 import { IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import GraphQLJSON from '../common/json.scalar.js';
 import { ConnectionType } from '../common/pagination.js';
@@ -7,7 +8,7 @@ import type { AuditEventEntity } from './audit-event.entity.js';
 @ObjectType('AuditEvent')
 export class AuditEventModel {
   @Field(() => ID) id: string;
-  @Field(() => GraphQLISODateTime) at: Date;
+  @Field(() => DateTimeScalar) at: Date;
   @Field(() => ID, { nullable: true, description: 'The acting user; null for an API key or a system action.' }) actor: string | null;
   @Field(() => ID, { nullable: true }) actorApiKeyId: string | null;
   @Field(() => ID, { nullable: true }) organization: string | null;
@@ -45,6 +46,6 @@ export class AuditEventFilter {
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) action?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() organizationId?: string;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() actorUserId?: string;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'From this instant (inclusive).' }) @IsOptional() @IsDate() from?: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Before this instant (exclusive).' }) @IsOptional() @IsDate() to?: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'From this instant (inclusive).' }) @IsOptional() @IsDate() from?: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Before this instant (exclusive).' }) @IsOptional() @IsDate() to?: Date;
 }

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar } from '../common/date.js';
 import { OrganizationKind, UserRole } from './actor.js';
 import type { ApiKeyEntity, OrganizationEntity, UserEntity } from './entities.js';
 
@@ -8,7 +9,7 @@ export class OrganizationModel {
   @Field(() => OrganizationKind) kind: OrganizationKind;
   @Field() name: string;
   @Field(() => String, { nullable: true }) nameZh: string | null;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => DateTimeScalar) createdAt: Date;
 
   static fromEntity(e: OrganizationEntity): OrganizationModel {
     return Object.assign(new OrganizationModel(), { id: e.id, kind: e.kind, name: e.name, nameZh: e.nameZh, createdAt: e.createdAt });
@@ -23,7 +24,7 @@ export class UserModel {
   @Field(() => UserRole) role: UserRole;
   @Field() active: boolean;
   @Field(() => OrganizationModel) organization: OrganizationModel;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
+  @Field(() => DateTimeScalar) createdAt: Date;
 
   /** The only mapping from a user row: the password hash never leaves it. */
   static fromEntity(e: UserEntity, organization: OrganizationEntity): UserModel {
@@ -42,7 +43,7 @@ export class UserModel {
 @ObjectType('AuthPayload')
 export class AuthPayloadModel {
   @Field() accessToken: string;
-  @Field(() => GraphQLISODateTime) accessTokenExpiresAt: Date;
+  @Field(() => DateTimeScalar) accessTokenExpiresAt: Date;
   @Field({ description: 'Single use: exchanging it returns a new one; presenting a used one revokes the whole chain.' })
   refreshToken: string;
   @Field(() => UserModel) user: UserModel;
@@ -54,8 +55,8 @@ export class ApiKeyModel {
   @Field() name: string;
   @Field({ description: 'The public part of the key, to recognise it in lists.' }) prefix: string;
   @Field(() => ID) organizationId: string;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) revokedAt: Date | null;
+  @Field(() => DateTimeScalar) createdAt: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) revokedAt: Date | null;
 
   static fromEntity(e: ApiKeyEntity): ApiKeyModel {
     return Object.assign(new ApiKeyModel(), {

@@ -45,3 +45,31 @@ export function IsIsoDate() {
       validator: { validate: (v: unknown) => typeof v === 'string' && isIsoDate(v), defaultMessage: () => 'must be a date YYYY-MM-DD' },
     });
 }
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseInstant(value: unknown): Date {
+  if (typeof value !== 'string' || !ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new GraphQLError('DateTime must be an ISO 8601 instant with a time zone, e.g. 2026-01-31T08:00:00Z');
+  }
+  return new Date(value);
+}
+
+/**
+ * `DateTime`: an instant, written in UTC. Serialises a Date or an ISO string alike, so a result stored as JSON (an
+ * idempotent replay) reads exactly as the first answer did.
+ */
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  description: 'An instant, ISO 8601 in UTC, e.g. 2026-01-31T08:00:00.000Z.',
+  serialize(value: unknown): string {
+    const d = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+    if (!d || Number.isNaN(d.getTime())) throw new GraphQLError('DateTime cannot represent this value');
+    return d.toISOString();
+  },
+  parseValue: parseInstant,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime must be a string');
+    return parseInstant(ast.value);
+  },
+});

@@ -1,4 +1,6 @@
 import { Decimal } from 'decimal.js';
+import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
+import { AppError } from './errors.js';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 
@@ -36,7 +38,8 @@ export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
   description: 'An exact decimal number, as a JSON string such as "12345678901234567.89".',
   serialize(value: unknown): string {
-    if (typeof value === 'string') return value;
+    // NUMERIC columns arrive as plain strings; anything else is written out plainly (never in exponent form).
+    if (typeof value === 'string') return PLAIN_DECIMAL.test(value) ? value : new Dec(value).toFixed();
     if (Decimal.isDecimal(value)) return (value as Decimal).toFixed();
     if (typeof value === 'bigint') return value.toString();
     throw new GraphQLError('Decimal cannot represent a non-decimal value');
@@ -82,4 +85,18 @@ export function IsDecimalString(rule: DecimalRule, options?: ValidationOptions) 
         defaultMessage: (args) => decimalProblem(args?.value, rule) ?? 'is not a valid decimal',
       },
     });
+}
+
+/**
+ * For a plain `Decimal` argument (not a field of an input class): checks it fits its column and range, naming the
+ * argument, e.g. `@Args('amount', { type: () => DecimalScalar }, new DecimalArg({ ...MONEY, min: '0', exclusiveMin: true }))`.
+ */
+export class DecimalArg implements PipeTransform<unknown, string> {
+  constructor(private readonly rule: DecimalRule) {}
+
+  transform(value: unknown, metadata: ArgumentMetadata): string {
+    const problem = decimalProblem(value, this.rule);
+    if (problem) throw AppError.field(metadata.data ?? 'value', problem);
+    return value as string;
+  }
 }

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar } from '../common/date.js';
 import { DecimalScalar } from '../common/decimal.js';
 import { ConnectionType } from '../common/pagination.js';
 import { InclusionStatus } from '../inclusion/inclusion-status.js';
@@ -39,10 +40,10 @@ export class EnterpriseModel {
   @Field(() => GreenGrade, { description: 'Advisory grade from the scorecard.' }) greenGrade: GreenGrade;
   @Field(() => Int) greenScore: number;
   @Field(() => GreenScorecardModel) scorecard: GreenScorecardModel;
-  @Field(() => GraphQLISODateTime) submittedAt: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) decidedAt: Date | null;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
-  @Field(() => GraphQLISODateTime) updatedAt: Date;
+  @Field(() => DateTimeScalar) submittedAt: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) decidedAt: Date | null;
+  @Field(() => DateTimeScalar) createdAt: Date;
+  @Field(() => DateTimeScalar) updatedAt: Date;
 
   static fromEntity(e: EnterpriseEntity): EnterpriseModel {
     return Object.assign(new EnterpriseModel(), {
@@ -77,7 +78,7 @@ export class UsccAllowlistEntryModel {
   @Field() uscc: string;
   @Field() reason: string;
   @Field(() => ID, { nullable: true }) addedByUserId: string | null;
-  @Field(() => GraphQLISODateTime) addedAt: Date;
+  @Field(() => DateTimeScalar) addedAt: Date;
 
   static fromEntity(e: UsccAllowlistEntity): UsccAllowlistEntryModel {
     return Object.assign(new UsccAllowlistEntryModel(), { uscc: e.uscc, reason: e.reason, addedByUserId: e.addedByUserId, addedAt: e.addedAt });

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar } from '../common/date.js';
 import { InclusionAction, InclusionStatus } from './inclusion-status.js';
 
 @ObjectType('ActorRef', { description: 'Who did something: a user, or an organisation through an API key.' })
@@ -13,7 +14,7 @@ export class InclusionReviewModel {
   @Field(() => InclusionAction) decision: InclusionAction;
   @Field(() => String, { nullable: true }) comment: string | null;
   @Field(() => ActorRefModel) reviewer: ActorRefModel;
-  @Field(() => GraphQLISODateTime) at: Date;
+  @Field(() => DateTimeScalar) at: Date;
   @Field(() => InclusionStatus, { nullable: true }) fromStatus: InclusionStatus | null;
   @Field(() => InclusionStatus) toStatus: InclusionStatus;
 }
@@ -23,7 +24,7 @@ export class InclusionEventModel {
   @Field(() => InclusionAction) action: InclusionAction;
   @Field(() => String, { nullable: true }) comment: string | null;
   @Field(() => ActorRefModel) actor: ActorRefModel;
-  @Field(() => GraphQLISODateTime) at: Date;
+  @Field(() => DateTimeScalar) at: Date;
   @Field(() => InclusionStatus, { nullable: true }) fromStatus: InclusionStatus | null;
   @Field(() => InclusionStatus) toStatus: InclusionStatus;
 }

@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
-import { DateScalar } from '../common/date.js';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { DateScalar, DateTimeScalar } from '../common/date.js';
 import { DecimalScalar } from '../common/decimal.js';
 import { ConnectionType } from '../common/pagination.js';
 import { InclusionStatus } from '../inclusion/inclusion-status.js';
@@ -21,10 +21,10 @@ export class ProjectModel {
   @Field(() => DateScalar) endDate: string;
   @Field(() => String, { nullable: true }) description: string | null;
   @Field(() => InclusionStatus) status: InclusionStatus;
-  @Field(() => GraphQLISODateTime) submittedAt: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) decidedAt: Date | null;
-  @Field(() => GraphQLISODateTime) createdAt: Date;
-  @Field(() => GraphQLISODateTime) updatedAt: Date;
+  @Field(() => DateTimeScalar) submittedAt: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) decidedAt: Date | null;
+  @Field(() => DateTimeScalar) createdAt: Date;
+  @Field(() => DateTimeScalar) updatedAt: Date;
 
   static fromEntity(p: ProjectEntity): ProjectModel {
     return Object.assign(new ProjectModel(), {

@@ -6,7 +6,8 @@ import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../../src/auth/actor.js';
 import { Ctx } from '../../src/auth/public.decorator.js';
 import { AuditService } from '../../src/audit/audit.service.js';
-import { DecimalScalar, IsDecimalString, MONEY, RATE } from '../../src/common/decimal.js';
+import { DecimalArg, DecimalScalar, IsDecimalString, MONEY, RATE } from '../../src/common/decimal.js';
+import { DateTimeScalar } from '../../src/common/date.js';
 import { AppError } from '../../src/common/errors.js';
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service.js';
 import { newId } from '../../src/common/ids.js';
@@ -30,6 +31,7 @@ class ProbeEntry {
   @Field(() => DecimalScalar) amount: string;
   @Field(() => DecimalScalar, { nullable: true }) rate: string | null;
   @Field(() => String, { nullable: true }) memo: string | null;
+  @Field(() => DateTimeScalar) createdAt: Date;
 }
 
 @Injectable()
@@ -42,7 +44,7 @@ class ProbeService implements OnModuleInit {
 
   async onModuleInit() {
     await this.dataSource.query(
-      `CREATE TABLE IF NOT EXISTS probe_entry (id uuid PRIMARY KEY, amount numeric(20,2) NOT NULL, rate numeric(9,6), memo text)`,
+      `CREATE TABLE IF NOT EXISTS probe_entry (id uuid PRIMARY KEY, amount numeric(20,2) NOT NULL, rate numeric(9,6), memo text, created_at timestamptz NOT NULL DEFAULT now())`,
     );
   }
 
@@ -60,7 +62,7 @@ class ProbeService implements OnModuleInit {
             input.rate ?? null,
             input.memo ?? null,
           ]);
-          const entry: ProbeEntry = { id: row.id, amount: row.amount, rate: row.rate, memo: row.memo };
+          const entry: ProbeEntry = { id: row.id, amount: row.amount, rate: row.rate, memo: row.memo, createdAt: row.created_at };
           await this.audit.record(m, ctx, { action: 'probe.record', entityType: 'ProbeEntry', entityId: id, after: entry });
           // Slow the work down so concurrent requests with one key really overlap.
           await m.query(`SELECT pg_sleep(0.05)`);
@@ -75,6 +77,12 @@ class ProbeService implements OnModuleInit {
 @Resolver()
 class ProbeResolver {
   constructor(private readonly probe: ProbeService) {}
+
+  /** A plain Decimal argument, checked against its column by the DecimalArg pipe. */
+  @Mutation(() => DecimalScalar)
+  probeEcho(@Args('amount', { type: () => DecimalScalar }, new DecimalArg({ ...MONEY, min: '0', exclusiveMin: true })) amount: string) {
+    return amount;
+  }
 
   @Mutation(() => ProbeEntry)
   probeRecord(
