@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_JWT_SECRET, createOrgWithAdmin, errorCode, startTestRegistry, unique, type TestRegistry } from './support/test-registry.js';
 
@@ -13,7 +14,7 @@ afterAll(async () => {
 
 async function sign(claims: Record<string, unknown>, opts: { secret?: string; exp?: number; alg?: string } = {}) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT(claims)
+  return new SignJWT({ sid: randomUUID(), ...claims })
     .setProtectedHeader({ alg: opts.alg ?? 'HS256' })
     .setIssuer('green-finance-registry')
     .setAudience('green-finance-registry-api')
@@ -76,6 +77,7 @@ describe('access tokens', () => {
     const now = Math.floor(Date.now() / 1000);
     const unsigned = `${enc({ alg: 'none', typ: 'JWT' })}.${enc({
       sub: me.id,
+      sid: randomUUID(),
       iss: 'green-finance-registry',
       aud: 'green-finance-registry-api',
       iat: now,
@@ -86,7 +88,7 @@ describe('access tokens', () => {
 
   it('refuses a token for another audience, and one signed with another HMAC algorithm', async () => {
     const me = (await t.gql(ME, {}, t.adminToken)).data!.me;
-    const other = await new SignJWT({ sub: me.id })
+    const other = await new SignJWT({ sub: me.id, sid: randomUUID() })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('green-finance-registry')
       .setAudience('some-other-api')
@@ -96,6 +98,12 @@ describe('access tokens', () => {
     expect(errorCode(await t.gql(ME, {}, other))).toBe('UNAUTHENTICATED');
     const hs512 = await sign({ sub: me.id }, { alg: 'HS512' });
     expect(errorCode(await t.gql(ME, {}, hs512))).toBe('UNAUTHENTICATED');
+  });
+
+  it('accepts a well-signed token only with its session claim', async () => {
+    const me = (await t.gql(ME, {}, t.adminToken)).data!.me;
+    expect((await t.gql(ME, {}, await sign({ sub: me.id }))).errors).toBeUndefined();
+    expect(errorCode(await t.gql(ME, {}, await sign({ sub: me.id, sid: undefined })))).toBe('UNAUTHENTICATED');
   });
 });
 
@@ -115,6 +123,11 @@ describe('refresh tokens', () => {
     expect(errorCode(replay)).toBe('UNAUTHENTICATED');
     const afterRevoke = await t.gql(REFRESH, { r: second.refreshToken });
     expect(errorCode(afterRevoke)).toBe('UNAUTHENTICATED');
+    // The family's access tokens end with it, before they expire.
+    expect(errorCode(await t.gql(ME, {}, second.accessToken))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await t.gql(ME, {}, first.accessToken))).toBe('UNAUTHENTICATED');
+    // Other logins of the same user are unaffected.
+    expect((await t.gql(ME, {}, t.adminToken)).errors).toBeUndefined();
 
     const [reuse] = await t.sql(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'auth.refreshTokenReuse'`);
     expect(reuse.n).toBeGreaterThanOrEqual(1);

@@ -29,6 +29,15 @@ export class AccessPolicy {
     if (!this.isRegulator(actor)) throw AppError.forbidden('Only the regulator may do this');
   }
 
+  /**
+   * Regulatory decisions (admitting, rejecting, removing, allowlisting, issuing) are taken by a person: the
+   * regulator's API keys may read, not decide.
+   */
+  assertRegulatorDecision(actor: Actor): void {
+    this.assertRegulator(actor);
+    if (actor.userId === null) throw AppError.forbidden("Regulatory decisions are taken by the regulator's users, not by an API key");
+  }
+
   /** Organisations are created by the regulator's administrators. */
   assertCanCreateOrganization(actor: Actor): void {
     if (!(this.isRegulator(actor) && this.isOrgAdmin(actor))) {

@@ -97,7 +97,7 @@ export class AuthService {
         createdAt: now,
       }),
     );
-    const access = await this.tokens.issueAccessToken(userId);
+    const access = await this.tokens.issueAccessToken(userId, familyId);
     return Object.assign(new AuthPayloadModel(), {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,

@@ -35,10 +35,11 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issueAccessToken(userId: string): Promise<{ token: string; expiresAt: Date }> {
+  /** `familyId` is the login's refresh-token family: revoking the family also ends its access tokens. */
+  async issueAccessToken(userId: string, familyId: string): Promise<{ token: string; expiresAt: Date }> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.config.jwt.accessTtlSeconds;
-    const token = await new SignJWT({})
+    const token = await new SignJWT({ sid: familyId })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(userId)
       .setIssuer(this.config.jwt.issuer)
@@ -61,23 +62,27 @@ export class TokenService {
 
   private async fromAccessToken(token: string): Promise<Actor> {
     let userId: string | undefined;
+    let familyId: unknown;
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: [ALGORITHM],
         issuer: this.config.jwt.issuer,
         audience: this.config.jwt.audience,
-        requiredClaims: ['sub', 'exp', 'iat'],
+        requiredClaims: ['sub', 'exp', 'iat', 'sid'],
       });
       userId = payload.sub;
+      familyId = payload.sid;
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw AppError.unauthenticated('The access token has expired');
       throw AppError.unauthenticated('The access token is not valid');
     }
+    if (typeof familyId !== 'string' || !/^[0-9a-f-]{36}$/.test(familyId)) throw AppError.unauthenticated('The access token is not valid');
     const rows: ActorRow[] = await this.dataSource.query(
       `SELECT u.id AS user_id, NULL AS api_key_id, u.organization_id, o.kind, u.role
          FROM app_user u JOIN organization o ON o.id = u.organization_id
-        WHERE u.id = $1 AND u.active`,
-      [userId],
+        WHERE u.id = $1 AND u.active
+          AND NOT EXISTS (SELECT 1 FROM refresh_token r WHERE r.family_id = $2 AND r.revoked_at IS NOT NULL)`,
+      [userId, familyId],
     );
     if (rows.length === 0) throw AppError.unauthenticated('The access token is not valid');
     return toActor(rows[0]);

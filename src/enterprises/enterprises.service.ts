@@ -75,12 +75,12 @@ export class EnterprisesService {
   }
 
   async review(ctx: RequestContext, id: string, decision: ReviewDecision, comment: string): Promise<EnterpriseModel> {
-    this.policy.assertRegulator(ctx.actor);
+    this.policy.assertRegulatorDecision(ctx.actor);
     return this.decide(ctx, id, decisionAction(decision), requiredText(comment, 'comment'));
   }
 
   async remove(ctx: RequestContext, id: string, reason: string): Promise<EnterpriseModel> {
-    this.policy.assertRegulator(ctx.actor);
+    this.policy.assertRegulatorDecision(ctx.actor);
     return this.decide(ctx, id, InclusionAction.REMOVE, requiredText(reason, 'reason'));
   }
 

@@ -41,7 +41,7 @@ export class UsccAllowlistService {
   }
 
   async add(ctx: RequestContext, uscc: string, reason: string): Promise<UsccAllowlistEntryModel> {
-    this.policy.assertRegulator(ctx.actor);
+    this.policy.assertRegulatorDecision(ctx.actor);
     const why = requiredText(reason, 'input.reason');
     return this.dataSource.transaction(async (m) => {
       if (await m.findOneBy(UsccAllowlistEntity, { uscc })) throw AppError.field('input.uscc', 'is already on the allowlist');
@@ -55,7 +55,7 @@ export class UsccAllowlistService {
 
   /** Takes a code off the list; enterprises already registered with it keep their record. */
   async remove(ctx: RequestContext, uscc: string, reason: string): Promise<UsccAllowlistEntryModel> {
-    this.policy.assertRegulator(ctx.actor);
+    this.policy.assertRegulatorDecision(ctx.actor);
     const why = requiredText(reason, 'reason');
     return this.dataSource.transaction(async (m) => {
       const entity = await m.findOne(UsccAllowlistEntity, { where: { uscc }, lock: { mode: 'pessimistic_write' } });

@@ -65,12 +65,12 @@ export class ProjectsService {
   }
 
   async review(ctx: RequestContext, id: string, decision: ReviewDecision, comment: string): Promise<ProjectModel> {
-    this.policy.assertRegulator(ctx.actor);
+    this.policy.assertRegulatorDecision(ctx.actor);
     return this.decide(ctx, id, decisionAction(decision), requiredText(comment, 'comment'));
   }
 
   async remove(ctx: RequestContext, id: string, reason: string): Promise<ProjectModel> {
-    this.policy.assertRegulator(ctx.actor);
+    this.policy.assertRegulatorDecision(ctx.actor);
     return this.decide(ctx, id, InclusionAction.REMOVE, requiredText(reason, 'reason'));
   }
 
