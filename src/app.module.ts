@@ -10,11 +10,12 @@ import { AccessPolicy } from './auth/access-policy.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthResolver } from './auth/auth.resolver.js';
 import { AuthService } from './auth/auth.service.js';
+import { LoginThrottle } from './auth/login-throttle.js';
 import { IdentityService } from './auth/identity.service.js';
 import { TokenService } from './auth/token.service.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuditService } from './audit/audit.service.js';
-import { depthLimitRule } from './common/depth-limit.js';
+import { depthLimitRule, operationShapeRule } from './common/depth-limit.js';
 import { createErrorFormatter } from './common/errors.js';
 import { IdempotencyService } from './common/idempotency/idempotency.service.js';
 import { JsonLogger } from './common/logger.js';
@@ -62,7 +63,9 @@ export class AppModule {
           csrfPrevention: true,
           allowBatchedHttpRequests: false,
           includeStacktraceInErrorResponses: false,
-          validationRules: [depthLimitRule(config.graphql.maxDepth)],
+          validationRules: [depthLimitRule(config.graphql.maxDepth), operationShapeRule(config.graphql.maxRootFields)],
+          // Without introspection, error messages do not suggest field names either.
+          hideSchemaDetailsFromClientErrors: !config.graphql.introspection,
           formatError: createErrorFormatter(options.logger),
           context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
         }),
@@ -78,6 +81,7 @@ export class AppModule {
         ...SHARED_PROVIDERS,
         IdentityService,
         AuthService,
+        LoginThrottle,
         AuthResolver,
         AuditResolver,
         ReferenceResolver,

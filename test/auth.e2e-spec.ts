@@ -40,6 +40,23 @@ describe('login', () => {
     expect(wrong.data).toBeNull();
   });
 
+  it('refuses many logins in one request', async () => {
+    const res = await t.gql(`mutation { a: login(email: "x@y.z", password: "p1") { accessToken } b: login(email: "x@y.z", password: "p2") { accessToken } }`);
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors![0].message).toMatch(/only field/);
+  });
+
+  it('answers RATE_LIMITED after ten failed logins for one account, even with the right password then', async () => {
+    const victim = await createOrgWithAdmin(t, 'ENTERPRISE', 'STAFF');
+    const q = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`;
+    for (let i = 0; i < 10; i++) expect(errorCode(await t.gql(q, { e: victim.email, p: `guess number ${i}` }))).toBe('UNAUTHENTICATED');
+    const blocked = await t.gql(q, { e: victim.email, p: victim.password });
+    expect(errorCode(blocked)).toBe('RATE_LIMITED');
+    expect(blocked.errors![0].message).toMatch(/try again in \d+ seconds/);
+    // Other accounts are not affected.
+    expect((await t.gql(q, { e: ADMIN_EMAIL, p: ADMIN_PASSWORD })).errors).toBeUndefined();
+  });
+
   it('accepts the e-mail in any case', async () => {
     const { accessToken } = await t.login(ADMIN_EMAIL.toUpperCase(), ADMIN_PASSWORD);
     expect((await t.gql(ME, {}, accessToken)).data!.me.email).toBe(ADMIN_EMAIL);

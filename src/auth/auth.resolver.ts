@@ -4,7 +4,7 @@ import { AuthService } from './auth.service.js';
 import { CreateOrganizationInput, CreateUserInput } from './dto/identity.inputs.js';
 import { IdentityService } from './identity.service.js';
 import { ApiKeyModel, AuthPayloadModel, CreatedApiKeyModel, OrganizationModel, UserModel } from './models.js';
-import { Ctx, Public, RequestId } from './public.decorator.js';
+import { ClientAddress, Ctx, Public, RequestId } from './public.decorator.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 
 @Resolver()
@@ -16,8 +16,13 @@ export class AuthResolver {
 
   @Public()
   @Mutation(() => AuthPayloadModel)
-  login(@Args('email') email: string, @Args('password') password: string, @RequestId() requestId: string) {
-    return this.auth.login(email, password, requestId);
+  login(
+    @Args('email') email: string,
+    @Args('password') password: string,
+    @RequestId() requestId: string,
+    @ClientAddress() clientAddress: string,
+  ) {
+    return this.auth.login(email, password, requestId, clientAddress);
   }
 
   @Public()

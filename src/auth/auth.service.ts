@@ -9,6 +9,7 @@ import { newId } from '../common/ids.js';
 import { OrganizationKind, UserRole, type Actor } from './actor.js';
 import { RefreshTokenEntity, UserEntity } from './entities.js';
 import { IdentityService } from './identity.service.js';
+import { LoginThrottle } from './login-throttle.js';
 import { AuthPayloadModel } from './models.js';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.js';
 import { TokenService } from './token.service.js';
@@ -26,14 +27,21 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly identity: IdentityService,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
   ) {
     this.decoyHash = hashPassword(randomToken(16));
   }
 
-  async login(email: string, password: string, requestId: string): Promise<AuthPayloadModel> {
-    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ email: email.trim().toLowerCase() });
+  async login(email: string, password: string, requestId: string, clientAddress: string): Promise<AuthPayloadModel> {
+    const normalized = email.trim().toLowerCase();
+    this.throttle.assertAllowed(normalized, clientAddress);
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ email: normalized });
     const ok = await verifyPassword(user?.passwordHash ?? (await this.decoyHash), password);
-    if (!user || !ok || !user.active) throw AppError.unauthenticated(BAD_CREDENTIALS);
+    if (!user || !ok || !user.active) {
+      this.throttle.recordFailure(normalized, clientAddress);
+      throw AppError.unauthenticated(BAD_CREDENTIALS);
+    }
+    this.throttle.recordSuccess(normalized);
     return this.dataSource.transaction(async (m) => {
       const payload = await this.issue(m, user.id, newId());
       await this.audit.record(m, { actor: await this.actorOf(m, user), requestId }, {

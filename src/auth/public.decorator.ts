@@ -25,3 +25,9 @@ export const Ctx = createParamDecorator((_data: unknown, context: ExecutionConte
 
 /** The request id alone, for public operations. */
 export const RequestId = createParamDecorator((_data: unknown, context: ExecutionContext): string => requestOf(context).requestId ?? 'unknown');
+
+/** The caller's network address (the socket's; proxies' headers are not trusted). */
+export const ClientAddress = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
+  const req = requestOf(context);
+  return req.socket?.remoteAddress ?? 'unknown';
+});

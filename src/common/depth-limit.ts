@@ -32,3 +32,39 @@ export function depthLimitRule(maxDepth: number) {
     };
   };
 }
+
+/** Operations that must stand alone: each runs a deliberately slow password or token check. */
+const SOLITARY_FIELDS = new Set(['login', 'refreshToken']);
+
+/**
+ * Caps the root fields (aliases included) of one operation, so one request cannot multiply work, and requires
+ * `login` and `refreshToken` to be the only field of their operation (no guessing many passwords per request).
+ */
+export function operationShapeRule(maxRootFields: number) {
+  return (context: ValidationContext): ASTVisitor => {
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const def of context.getDocument().definitions) {
+      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    }
+    // Root fields with fragments expanded, so a fragment cannot hide a hundred aliases.
+    const rootFields = (set: SelectionSetNode, seen: Set<string>): string[] =>
+      set.selections.flatMap((sel) => {
+        if (sel.kind === Kind.FIELD) return [sel.name.value];
+        if (sel.kind === Kind.INLINE_FRAGMENT) return rootFields(sel.selectionSet, seen);
+        const frag = fragments.get(sel.name.value);
+        if (!frag || seen.has(sel.name.value)) return [];
+        return rootFields(frag.selectionSet, new Set([...seen, sel.name.value]));
+      });
+    return {
+      OperationDefinition(node) {
+        const roots = rootFields(node.selectionSet, new Set());
+        if (roots.length > maxRootFields) {
+          context.reportError(new GraphQLError(`An operation may have at most ${maxRootFields} root fields`, { nodes: [node] }));
+        }
+        if (roots.some((f) => SOLITARY_FIELDS.has(f)) && roots.length > 1) {
+          context.reportError(new GraphQLError('login and refreshToken must be the only field of their operation', { nodes: [node] }));
+        }
+      },
+    };
+  };
+}

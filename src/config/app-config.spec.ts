@@ -32,6 +32,11 @@ describe('loadConfig', () => {
     }
   });
 
+  it('turns introspection off by default on a shared database, on when asked', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', JWT_SECRET: 'x'.repeat(40) }).graphql.introspection).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', JWT_SECRET: 'x'.repeat(40), GRAPHQL_INTROSPECTION: 'true' }).graphql.introspection).toBe(true);
+  });
+
   it('turns introspection off in production by default', () => {
     const c = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', JWT_SECRET: 'x'.repeat(40) });
     expect(c.graphql.introspection).toBe(false);

@@ -85,6 +85,18 @@ class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(2) @Max(50)
   GRAPHQL_MAX_DEPTH = 12;
 
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  GRAPHQL_MAX_ROOT_FIELDS = 20;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT = 10;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_MAX_FAILURES_PER_ADDRESS = 100;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_FAILURE_WINDOW_SECONDS = 900;
+
   @IsIn(['debug', 'info', 'warn', 'error', 'silent'])
   LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' | 'silent' = 'info';
 }
@@ -102,7 +114,8 @@ export interface AppConfig {
   runMigrations: boolean;
   jwt: { secret?: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   admin: { email?: string; password?: string };
-  graphql: { introspection: boolean; maxDepth: number };
+  graphql: { introspection: boolean; maxDepth: number; maxRootFields: number };
+  loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
   logLevel: LogLevel;
 }
 
@@ -155,7 +168,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { forServer = t
       refreshTtlSeconds: vars.REFRESH_TOKEN_TTL_SECONDS,
     },
     admin: { email: vars.ADMIN_EMAIL?.toLowerCase(), password: vars.ADMIN_PASSWORD },
-    graphql: { introspection: vars.GRAPHQL_INTROSPECTION ?? !production, maxDepth: vars.GRAPHQL_MAX_DEPTH },
+    // Introspection serves local exploration; a deployment (a shared database, or production) turns it on explicitly.
+    graphql: {
+      introspection: vars.GRAPHQL_INTROSPECTION ?? !(production || vars.DATABASE_URL),
+      maxDepth: vars.GRAPHQL_MAX_DEPTH,
+      maxRootFields: vars.GRAPHQL_MAX_ROOT_FIELDS,
+    },
+    loginThrottle: {
+      maxFailuresPerAccount: vars.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: vars.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: vars.LOGIN_FAILURE_WINDOW_SECONDS,
+    },
     logLevel: vars.LOG_LEVEL,
   };
 }
