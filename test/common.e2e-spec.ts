@@ -199,18 +199,35 @@ describe('idempotency keys', () => {
 
 describe('errors', () => {
   it('never leaks SQL or stack traces: an unexpected failure is INTERNAL with a request id', async () => {
-    // A value that passes validation but that the column cannot hold (memo is checked; amount precision is checked):
-    // provoke a database error by breaking the fixture table for this one request.
-    await t.sql(`ALTER TABLE probe_entry ADD CONSTRAINT ck_probe_test CHECK (amount <> 13.13)`);
+    // Break the fixture table for this one request, so the insert fails in a way no check foresaw.
+    await t.sql(`ALTER TABLE probe_entry RENAME COLUMN memo TO memo_hidden`);
     try {
       const res = await t.gql(RECORD, { i: { amount: '13.13' } }, bank.token);
       expect(errorCode(res)).toBe('INTERNAL');
       const text = JSON.stringify(res.errors);
-      expect(text).not.toMatch(/probe_entry|ck_probe_test|constraint|SELECT|INSERT|at .*\.ts/i);
+      expect(text).not.toMatch(/probe_entry|memo|column|SELECT|INSERT|at .*\.ts/i);
       expect(res.errors![0].extensions.requestId).toEqual(expect.any(String));
+      expect(res.errors![0].message).toContain(res.errors![0].extensions.requestId);
+    } finally {
+      await t.sql(`ALTER TABLE probe_entry RENAME COLUMN memo_hidden TO memo`);
+    }
+  });
+
+  it('answers a database constraint a check missed with a plain code, naming nothing internal', async () => {
+    await t.sql(`ALTER TABLE probe_entry ADD CONSTRAINT ck_probe_test CHECK (amount <> 13.13)`);
+    try {
+      const res = await t.gql(RECORD, { i: { amount: '13.13' } }, bank.token);
+      expect(errorCode(res)).toBe('BAD_USER_INPUT');
+      expect(res.errors![0].message).toBe('A value is outside its allowed range');
+      expect(JSON.stringify([res.errors![0].message, res.errors![0].extensions])).not.toMatch(/probe_entry|ck_|constraint|amount/i);
     } finally {
       await t.sql(`ALTER TABLE probe_entry DROP CONSTRAINT ck_probe_test`);
     }
+  });
+
+  it('names the variable a scalar refused', async () => {
+    const res = await t.gql(RECORD, { i: { amount: 0.1 } }, bank.token);
+    expect(res.errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', fields: [{ path: 'i.amount', message: expect.stringMatching(/Decimal must be a JSON string/) }] });
   });
 
   it('answers malformed queries and unknown fields with BAD_USER_INPUT', async () => {

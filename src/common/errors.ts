@@ -61,6 +61,33 @@ interface DatabaseError {
 }
 
 /**
+ * Database refusals a service should have caught first: answered with a plain code and message (no SQL, no names),
+ * and logged, since each one marks a missing check.
+ */
+const DATABASE_ANSWERS: Record<string, { code: ErrorCode; message: string }> = {
+  '23505': { code: ErrorCode.CONFLICT, message: 'A record with the same identifying values already exists' },
+  '23503': { code: ErrorCode.CONFLICT, message: 'The change refers to a record that does not exist, or one that is still referred to' },
+  '23514': { code: ErrorCode.BAD_USER_INPUT, message: 'A value is outside its allowed range' },
+  '23502': { code: ErrorCode.BAD_USER_INPUT, message: 'A required value is missing' },
+  '22003': { code: ErrorCode.BAD_USER_INPUT, message: 'A number is too large for its field' },
+  '22P02': { code: ErrorCode.BAD_USER_INPUT, message: 'A value has the wrong form' },
+  '22007': { code: ErrorCode.BAD_USER_INPUT, message: 'A date or time has the wrong form' },
+  '22008': { code: ErrorCode.BAD_USER_INPUT, message: 'A date or time is out of range' },
+  '40001': { code: ErrorCode.CONFLICT, message: 'A concurrent change got in the way; retry' },
+  '40P01': { code: ErrorCode.CONFLICT, message: 'A concurrent change got in the way; retry' },
+};
+
+// Apollo's message for a variable that its type or scalar refused.
+const VARIABLE_ERROR = /^Variable "\$([A-Za-z_]\w*)" got invalid value .*?(?: at "([^"]+)")?; (.*)$/s;
+
+/** Names the offending variable (and its inner path) for type and scalar errors, as far as the message tells. */
+function variableFields(message: string): FieldError[] | undefined {
+  const m = VARIABLE_ERROR.exec(message);
+  if (!m) return undefined;
+  return [{ path: m[2] ?? m[1], message: m[3] }];
+}
+
+/**
  * The one place errors become client answers. Expected rejections keep their code and message; anything else is
  * logged with the request id and answered as INTERNAL carrying only that id.
  */
@@ -77,17 +104,21 @@ export function createErrorFormatter(logger: LoggerService) {
       };
     }
     const serverCode = formatted.extensions?.code;
-    if (original instanceof GraphQLError && typeof serverCode === 'string' && CLIENT_INPUT_CODES.has(serverCode)) {
-      return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
-    }
-    if (original instanceof GraphQLError && !original.originalError && !formatted.path) {
+    const clientInput =
+      (original instanceof GraphQLError && typeof serverCode === 'string' && CLIENT_INPUT_CODES.has(serverCode)) ||
       // A request-level GraphQL error (parse, validation, a scalar rejecting a literal): the client's input.
-      return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT } };
-    }
-    if ((original as DatabaseError)?.code === '23505') {
-      return { ...base, message: 'A record with the same identifying values already exists', extensions: { code: ErrorCode.CONFLICT } };
+      (original instanceof GraphQLError && !original.originalError && !formatted.path);
+    if (clientInput) {
+      const fields = variableFields(formatted.message);
+      return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT, ...(fields ? { fields } : {}) } };
     }
     const requestId = currentRequestId();
+    const dbCode = (original as DatabaseError | undefined)?.code;
+    const answer = typeof dbCode === 'string' ? DATABASE_ANSWERS[dbCode] : undefined;
+    if (answer) {
+      logger.warn({ msg: 'database refused a change a check should have caught', requestId, path: formatted.path, dbCode, error: original }, 'GraphQL');
+      return { message: answer.message, path: formatted.path, extensions: { code: answer.code, ...(requestId ? { requestId } : {}) } };
+    }
     logger.error({ msg: 'unexpected error', requestId, path: formatted.path, error: original }, 'GraphQL');
     return {
       message: `Internal error${requestId ? ` (reference ${requestId})` : ''}`,
