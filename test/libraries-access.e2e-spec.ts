@@ -352,8 +352,9 @@ describe('bad inputs to applyForEnterpriseInclusion', () => {
     const lost = results.filter((r) => r.errors);
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
-    // Refused as a duplicate; under a true race the unique index may answer first (CONFLICT) — never INTERNAL.
-    expect(['BAD_USER_INPUT', 'CONFLICT']).toContain(errorCode(lost[0]));
+    // The applications are serialised on the USCC, so the loser gets the precise answer naming the field.
+    expect(errorCode(lost[0])).toBe('BAD_USER_INPUT');
+    expect(lost[0].errors![0].extensions.fields![0].path).toBe('input.uscc');
     expect((await t.sql(`SELECT count(*)::int AS n FROM enterprise WHERE uscc = $1`, [uscc]))[0].n).toBe(1);
     const after = await counts();
     expect(after.enterprise).toBe(before.enterprise + 1);
@@ -576,7 +577,7 @@ describe('invalid state transitions', () => {
     const results = await Promise.all([applyAs(org.token), applyAs(org.token)]);
     expect(results.filter((r) => r.data?.applyForEnterpriseInclusion)).toHaveLength(1);
     const lost = results.find((r) => r.errors)!;
-    expect(['INVALID_STATE_TRANSITION', 'CONFLICT']).toContain(errorCode(lost));
+    expect(errorCode(lost)).toBe('INVALID_STATE_TRANSITION');
     const after = await counts();
     expect(after.enterprise).toBe(before.enterprise + 1);
     expect(after.inclusion_event).toBe(before.inclusion_event + 1);

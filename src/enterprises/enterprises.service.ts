@@ -8,6 +8,7 @@ import { AppError, type FieldError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
 import { loaderFor } from '../common/request-cache.js';
+import { lockKeys } from '../common/locks.js';
 import { escapeLike, requiredText } from '../common/text.js';
 import { InclusionService } from '../inclusion/inclusion.service.js';
 import { decisionAction, InclusionAction, nextStatus, type ReviewDecision } from '../inclusion/inclusion-status.js';
@@ -34,6 +35,7 @@ export class EnterprisesService {
     const organizationId = input.organizationId ?? ctx.actor.organizationId;
     this.policy.assertActsForOwnEnterprise(ctx.actor, organizationId);
     return this.dataSource.transaction(async (m) => {
+      await lockKeys(m, `enterprise-org:${organizationId}`, `uscc:${input.uscc}`);
       const existing = await m.findOne(EnterpriseEntity, { where: { organizationId }, lock: { mode: 'pessimistic_write' } });
       // The state machine decides first: a first application, or a resubmission after a rejection (nothing else).
       const action = existing ? InclusionAction.RESUBMIT : InclusionAction.SUBMIT;

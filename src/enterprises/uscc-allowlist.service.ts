@@ -45,7 +45,10 @@ export class UsccAllowlistService {
     const why = requiredText(reason, 'input.reason');
     return this.dataSource.transaction(async (m) => {
       if (await m.findOneBy(UsccAllowlistEntity, { uscc })) throw AppError.field('input.uscc', 'is already on the allowlist');
-      if (!usccProblem(uscc)) throw AppError.field('input.uscc', 'passes the check already; only failing codes need the allowlist');
+      const problem = usccProblem(uscc);
+      if (!problem) throw AppError.field('input.uscc', 'passes the check already; only failing codes need the allowlist');
+      // The allowlist waives a wrong check character only; a code malformed otherwise could never be used.
+      if (problem.kind !== 'CHECK') throw AppError.field('input.uscc', problem.message);
       const entity = await m.save(m.create(UsccAllowlistEntity, { uscc, reason: why, addedByUserId: ctx.actor.userId, addedAt: new Date() }));
       const model = UsccAllowlistEntryModel.fromEntity(entity);
       await this.audit.record(m, ctx, { action: 'usccAllowlist.add', entityType: 'UsccAllowlistEntry', entityId: uscc, after: model });
