@@ -74,6 +74,8 @@ export class Foundation1764500000000 implements MigrationInterface {
     await q.query(`CREATE INDEX ix_audit_event_entity ON audit_event (entity_type, entity_id)`);
     await q.query(`CREATE INDEX ix_audit_event_organization ON audit_event (organization_id, id)`);
     await q.query(`CREATE INDEX ix_audit_event_occurred_at ON audit_event (occurred_at)`);
+    await q.query(`CREATE INDEX ix_audit_event_action ON audit_event (action, id)`);
+    await q.query(`CREATE INDEX ix_audit_event_actor ON audit_event (actor_user_id, id)`);
     await q.query(`
       CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

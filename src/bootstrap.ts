@@ -40,7 +40,7 @@ export async function createRegistry(env: NodeJS.ProcessEnv = process.env, optio
     database = { url: config.databaseUrl, embedded: false };
   } else {
     embedded = await startEmbeddedPostgres(options.inMemory ? undefined : config.dataDir);
-    database = { url: embedded.url, maxConnections: embedded.maxConnections, embedded: true };
+    database = { socketDir: embedded.socketDir, port: embedded.port, maxConnections: embedded.maxConnections, embedded: true };
     jwtSecret ??= options.inMemory ? undefined : loadOrCreateLocalSecret(config.dataDir);
     if (!jwtSecret) throw new Error('JWT_SECRET is required for an in-memory registry');
     logger.log({ msg: 'using the embedded database', dataDir: options.inMemory ? 'memory' : config.dataDir }, 'Database');

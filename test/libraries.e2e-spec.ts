@@ -152,6 +152,19 @@ describe('inclusion workflow, end to end', () => {
   });
 });
 
+describe("the regulator's API keys", () => {
+  it('may read the libraries but not decide', async () => {
+    const key = (await t.gql(`mutation { createApiKey(name: "dashboard") { key } }`, {}, t.adminToken)).data!.createApiKey.key;
+    const org = await createOrgWithAdmin(t, 'ENTERPRISE');
+    const applied = await t.gql(APPLY, { i: application() }, org.token);
+    const id = applied.data!.applyForEnterpriseInclusion.id;
+    const read = await t.gql(`query($id: ID!) { enterprise(id: $id) { status } }`, { id }, key);
+    expect(read.data!.enterprise.status).toBe('SUBMITTED');
+    expect(errorCode(await t.gql(REVIEW, { id, d: 'ADMIT', c: 'by a machine' }, key))).toBe('FORBIDDEN');
+    expect((await t.sql(`SELECT status FROM enterprise WHERE id = $1`, [id]))[0].status).toBe('SUBMITTED');
+  });
+});
+
 describe('queries and filters', () => {
   let marine: Awaited<ReturnType<typeof admittedEnterprise>>;
   let plain: Awaited<ReturnType<typeof admittedEnterprise>>;

@@ -63,21 +63,21 @@ export function decodeCursor(cursor: string): string {
 }
 
 /**
- * Keyset pagination, newest first, over a query builder that already carries its filters.
+ * Keyset pagination on the row id (UUIDv7), newest first, over a query builder that already carries its filters.
  * `map` turns rows into API models in one place.
  */
-export async function paginate<E extends ObjectLiteral, M>(
+export async function paginate<E extends ObjectLiteral & { id: string }, M>(
   qb: SelectQueryBuilder<E>,
   args: PageArgs,
   map: (row: E) => M,
-  idColumn = `${qb.alias}.id`,
 ): Promise<Connection<M>> {
+  const idColumn = `${qb.alias}.id`;
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   const totalCount = await qb.clone().getCount();
   const page = qb.clone().orderBy(idColumn, 'DESC').take(first + 1);
   if (args.after) page.andWhere(`${idColumn} < :afterId`, { afterId: decodeCursor(args.after) });
   const rows = await page.getMany();
   const hasNextPage = rows.length > first;
-  const edges = rows.slice(0, first).map((row) => ({ cursor: encodeCursor((row as unknown as { id: string }).id), node: map(row) }));
+  const edges = rows.slice(0, first).map((row) => ({ cursor: encodeCursor(row.id), node: map(row) }));
   return { edges, pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null }, totalCount };
 }

@@ -8,8 +8,11 @@ import { ENTITIES } from './entities.js';
 // NUMERIC already arrives as an exact string.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
 
+/** A server by URL, or the embedded database by its unix socket directory and port. */
 export interface DatabaseTarget {
-  url: string;
+  url?: string;
+  socketDir?: string;
+  port?: number;
   /**
    * Embedded mode caps the pool at one connection. Hence a rule for all code: inside a transaction, query only through
    * its EntityManager; a query on another pooled connection would wait for the one the transaction holds.
@@ -22,7 +25,7 @@ export function dataSourceOptions(config: AppConfig, target: DatabaseTarget): Da
   const poolMax = Math.min(config.db.poolMax, target.maxConnections ?? Number.MAX_SAFE_INTEGER);
   return {
     type: 'postgres',
-    url: target.url,
+    ...(target.url ? { url: target.url } : { host: target.socketDir, port: target.port, username: 'postgres', database: 'postgres' }),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migration',

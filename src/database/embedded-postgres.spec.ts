@@ -53,3 +53,21 @@ describe('local signing secret', () => {
     }
   });
 });
+
+describe('embedded PostgreSQL', () => {
+  it('listens only on a unix socket in an owner-only directory, removed on stop', async () => {
+    const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
+    const pg = (await import('pg')).default;
+    const db = await startEmbeddedPostgres(undefined);
+    try {
+      expect(statSync(db.socketDir).mode & 0o777).toBe(0o700);
+      const client = new pg.Client({ host: db.socketDir, port: db.port, user: 'postgres', database: 'postgres' });
+      await client.connect();
+      expect((await client.query('SELECT 1 + 1 AS two')).rows[0].two).toBe(2);
+      await client.end();
+    } finally {
+      await db.stop();
+    }
+    expect(existsSync(db.socketDir)).toBe(false);
+  });
+});

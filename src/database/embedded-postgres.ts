@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgres {
-  /** A postgres:// URL for the ordinary `pg` driver. */
-  url: string;
+  /** Where the ordinary `pg` driver reaches it: a unix socket directory (host) and the socket's port number. */
+  socketDir: string;
+  port: number;
   /** How many pooled connections the app may hold: one (see below). */
   maxConnections: number;
   stop(): Promise<void>;
@@ -21,6 +23,8 @@ export interface EmbeddedPostgres {
  */
 const APP_CONNECTIONS = 1;
 const SERVER_CONNECTIONS = APP_CONNECTIONS + 1;
+/** The number in the socket file's name, which `pg` derives from the port it is given. */
+const SOCKET_PORT = 5432;
 
 export class DataDirLockedError extends Error {}
 
@@ -38,22 +42,30 @@ export async function startEmbeddedPostgres(dataDir: string | undefined): Promis
     location = join(dir, 'pg');
   }
   let db: PGlite | undefined;
+  let socketDir: string | undefined;
   try {
     db = await PGlite.create(location);
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SERVER_CONNECTIONS });
+    // A unix socket in a fresh owner-only directory: the embedded server has no passwords, so no TCP port, and no
+    // other local user, may reach it. (Kept short: socket paths are limited to about 100 bytes.)
+    socketDir = mkdtempSync(join(tmpdir(), 'gfr-pg-'));
+    chmodSync(socketDir, 0o700);
+    const server = new PGLiteSocketServer({ db, path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`), maxConnections: SERVER_CONNECTIONS });
     await server.start();
-    const port = Number(server.getServerConn().split(':').pop());
+    const dir = socketDir;
     return {
-      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      socketDir: dir,
+      port: SOCKET_PORT,
       maxConnections: APP_CONNECTIONS,
       async stop() {
         await server.stop();
         await db!.close();
+        rmSync(dir, { recursive: true, force: true });
         releaseLock();
       },
     };
   } catch (err) {
     await db?.close().catch(() => undefined);
+    if (socketDir) rmSync(socketDir, { recursive: true, force: true });
     releaseLock();
     throw err;
   }

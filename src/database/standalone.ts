@@ -13,7 +13,7 @@ export async function openStandaloneDataSource(): Promise<{ dataSource: DataSour
   let embedded: EmbeddedPostgres | undefined;
   const target = config.databaseUrl
     ? { url: config.databaseUrl, embedded: false }
-    : ((embedded = await startEmbeddedPostgres(config.dataDir)), { url: embedded.url, maxConnections: embedded.maxConnections, embedded: true });
+    : ((embedded = await startEmbeddedPostgres(config.dataDir)), { socketDir: embedded.socketDir, port: embedded.port, maxConnections: embedded.maxConnections, embedded: true });
   const dataSource = new DataSource(dataSourceOptions(config, target));
   try {
     await dataSource.initialize();
