@@ -2,7 +2,8 @@
  * The enterprise and project libraries from the access side: who may act, what bad input looks like, which
  * transitions the inclusion workflow refuses, who sees what, and the audit trail each decision leaves.
  */
-import { usccCheckChar } from '../src/enterprises/uscc.js';
+import { USCC_ALPHABET } from '../src/enterprises/uscc.js';
+import { application, APPLY, projectInput, REMOVE, REVIEW, REVIEW_PROJECT, SUBMIT, validUscc } from './support/library-fixtures.js';
 import { createOrgWithAdmin, errorCode, startTestRegistry, type GqlResult, type TestRegistry } from './support/test-registry.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithAdmin>>;
@@ -24,14 +25,7 @@ afterAll(async () => {
 // Operations
 // ---------------------------------------------------------------------------------------------------------------
 
-const APPLY = `mutation($i: EnterpriseApplicationInput!) {
-  applyForEnterpriseInclusion(input: $i) { id status uscc organizationId }
-}`;
-const REVIEW = `mutation($id: ID!, $d: ReviewDecision!, $c: String!) { reviewEnterprise(id: $id, decision: $d, comment: $c) { id status } }`;
-const REMOVE = `mutation($id: ID!, $r: String!) { removeEnterprise(id: $id, reason: $r) { id status } }`;
-const SUBMIT = `mutation($i: ProjectInput!) { submitProject(input: $i) { id status enterpriseId } }`;
 const RESUBMIT = `mutation($id: ID!, $i: ProjectInput!) { resubmitProject(id: $id, input: $i) { id status } }`;
-const REVIEW_PROJECT = `mutation($id: ID!, $d: ReviewDecision!, $c: String!) { reviewProject(id: $id, decision: $d, comment: $c) { id status } }`;
 const REMOVE_PROJECT = `mutation($id: ID!, $r: String!) { removeProject(id: $id, reason: $r) { id status } }`;
 const ADD_ALLOW = `mutation($i: UsccAllowlistInput!) { addUsccAllowlistEntry(input: $i) { uscc reason addedByUserId addedAt } }`;
 const REMOVE_ALLOW = `mutation($u: String!, $r: String!) { removeUsccAllowlistEntry(uscc: $u, reason: $r) { uscc } }`;
@@ -46,22 +40,6 @@ const PROJECTS = `query($f: ProjectFilter) { projects(first: 100, filter: $f) { 
 // Helpers
 // ---------------------------------------------------------------------------------------------------------------
 
-const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-let usccSerial = 1000;
-
-/** A fresh USCC with a correct check character: '91' + division + 'M' + 8 characters from a counter. */
-function validUscc(division = '350203'): string {
-  usccSerial += 1;
-  let n = usccSerial;
-  let tail = '';
-  for (let i = 0; i < 8; i++) {
-    tail = USCC_ALPHABET[n % 31] + tail;
-    n = Math.floor(n / 31);
-  }
-  const stem = `91${division}M${tail}`;
-  return stem + usccCheckChar(stem);
-}
-
 /** The same code with a check character that is wrong. */
 function withWrongCheck(uscc: string): string {
   const right = uscc[17];
@@ -69,35 +47,6 @@ function withWrongCheck(uscc: string): string {
   return uscc.slice(0, 17) + wrong;
 }
 
-function application(overrides: Record<string, unknown> = {}) {
-  return {
-    name: '厦门蓝海新能源有限公司',
-    nameEn: 'Xiamen Blue Sea New Energy Co., Ltd.',
-    uscc: validUscc(),
-    districtCode: '350203',
-    industry: 'solar power generation',
-    greenRevenueShare: '0.8',
-    environmentalCreditRating: 'GREEN',
-    marine: false,
-    description: 'Distributed PV on industrial roofs',
-    ...overrides,
-  };
-}
-
-function projectInput(overrides: Record<string, unknown> = {}) {
-  return {
-    name: '集美工业园屋顶分布式光伏',
-    taxonomy: { catalogue: 'GBEPC_2021', code: '3.2.2.2' },
-    districtCode: '350211',
-    realm: 'LAND',
-    totalInvestment: '12500000.00',
-    expectedAnnualCo2ReductionTonnes: '8123.5',
-    startDate: '2024-01-01',
-    endDate: '2044-12-31',
-    description: '20 MW rooftop PV',
-    ...overrides,
-  };
-}
 
 function ok<T extends Record<string, any>>(res: GqlResult<T>): T {
   if (res.errors?.length || !res.data) throw new Error(`unexpected errors: ${JSON.stringify(res.errors)}`);

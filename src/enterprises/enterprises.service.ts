@@ -87,18 +87,7 @@ export class EnterprisesService {
   }
 
   private decide(ctx: RequestContext, id: string, action: InclusionAction, comment: string): Promise<EnterpriseModel> {
-    return this.dataSource.transaction(async (m) => {
-      const entity = await m.findOne(EnterpriseEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!entity) throw AppError.notFound('Enterprise');
-      const before = EnterpriseModel.fromEntity(entity);
-      entity.status = await this.inclusion.step(m, ctx, { type: 'ENTERPRISE', id, from: entity.status }, action, comment);
-      entity.decidedAt = new Date();
-      entity.updatedAt = entity.decidedAt;
-      await m.save(entity);
-      const after = EnterpriseModel.fromEntity(entity);
-      await this.audit.record(m, ctx, { action: `enterprise.${action.toLowerCase()}`, entityType: 'Enterprise', entityId: id, before, after });
-      return after;
-    });
+    return this.inclusion.decide(ctx, { type: 'ENTERPRISE', entity: EnterpriseEntity, name: 'Enterprise', toModel: EnterpriseModel.fromEntity }, id, action, comment);
   }
 
   /** Batched across the request (so nested fields cost one query); hidden exactly like a missing record. */

@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { AppError } from '../common/errors.js';
 import type { RequestContext } from '../auth/actor.js';
 import { newId } from '../common/ids.js';
 import { groupBy, loaderFor } from '../common/request-cache.js';
 import type { InclusionSubject } from './inclusion-event.entity.js';
 import { InclusionEventModel, InclusionReviewModel } from './inclusion-event.model.js';
 import { InclusionAction, nextStatus, type InclusionStatus } from './inclusion-status.js';
+
+/** What the enterprise and project rows share for the workflow. */
+export interface LibraryRecord {
+  id: string;
+  status: InclusionStatus;
+  decidedAt: Date | null;
+  updatedAt: Date;
+}
 
 const DECISIONS = new Set([InclusionAction.ADMIT, InclusionAction.REJECT, InclusionAction.REMOVE]);
 
@@ -25,7 +35,38 @@ interface EventRow {
 /** The inclusion workflow shared by the enterprise and project libraries: transitions and their history. */
 @Injectable()
 export class InclusionService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * A regulator's decision (admit, reject, remove) on a library record: locks the row, takes the step, stamps the
+   * decision time and audits it, in one transaction. `check` may refuse the step after the lock (e.g. a project of a
+   * removed enterprise).
+   */
+  async decide<E extends LibraryRecord, M>(
+    ctx: RequestContext,
+    subject: { type: InclusionSubject; entity: EntityTarget<E>; name: string; toModel: (e: E) => M },
+    id: string,
+    action: InclusionAction,
+    comment: string,
+    check?: (m: EntityManager, e: E) => Promise<void>,
+  ): Promise<M> {
+    return this.dataSource.transaction(async (m) => {
+      const entity = (await m.getRepository(subject.entity).findOne({ where: { id } as never, lock: { mode: 'pessimistic_write' } })) as E | null;
+      if (!entity) throw AppError.notFound(subject.name);
+      await check?.(m, entity);
+      const before = subject.toModel(entity);
+      const status = await this.step(m, ctx, { type: subject.type, id, from: entity.status }, action, comment);
+      const decidedAt = new Date();
+      await m.getRepository(subject.entity).update(id, { status, decidedAt, updatedAt: decidedAt } as never);
+      Object.assign(entity, { status, decidedAt, updatedAt: decidedAt });
+      const after = subject.toModel(entity);
+      await this.audit.record(m, ctx, { action: `${subject.name.toLowerCase()}.${action.toLowerCase()}`, entityType: subject.name, entityId: id, before, after });
+      return after;
+    });
+  }
 
   /**
    * Checks `action` is allowed from `from`, records the step, and returns the new status. Runs in the caller's

@@ -75,25 +75,21 @@ export class ProjectsService {
   }
 
   private decide(ctx: RequestContext, id: string, action: InclusionAction, comment: string): Promise<ProjectModel> {
-    return this.dataSource.transaction(async (m) => {
-      const project = await m.findOne(ProjectEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!project) throw AppError.notFound('Project');
-      if (action === InclusionAction.ADMIT) {
-        // Lock the enterprise too, so it cannot be removed while its project is being admitted.
+    return this.inclusion.decide(
+      ctx,
+      { type: 'PROJECT', entity: ProjectEntity, name: 'Project', toModel: ProjectModel.fromEntity },
+      id,
+      action,
+      comment,
+      async (m, project) => {
+        if (action !== InclusionAction.ADMIT) return;
+        // Share-locks the enterprise, so it cannot be removed while its project is being admitted.
         const enterprise = await m.findOne(EnterpriseEntity, { where: { id: project.enterpriseId }, lock: { mode: 'pessimistic_read' } });
         if (enterprise?.status !== InclusionStatus.ADMITTED) {
           throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, `Cannot admit a project of an enterprise that is ${enterprise?.status ?? 'missing'}`);
         }
-      }
-      const before = ProjectModel.fromEntity(project);
-      project.status = await this.inclusion.step(m, ctx, { type: 'PROJECT', id, from: project.status }, action, comment);
-      project.decidedAt = new Date();
-      project.updatedAt = project.decidedAt;
-      await m.update(ProjectEntity, { id }, { status: project.status, decidedAt: project.decidedAt, updatedAt: project.updatedAt });
-      const after = ProjectModel.fromEntity(project);
-      await this.audit.record(m, ctx, { action: `project.${action.toLowerCase()}`, entityType: 'Project', entityId: id, before, after });
-      return after;
-    });
+      },
+    );
   }
 
   /** Batched across the request; hidden exactly like a missing record. */
