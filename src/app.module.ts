@@ -26,6 +26,7 @@ import { ReferenceService } from './reference/reference.service.js';
 import { InclusionService } from './inclusion/inclusion.service.js';
 import { EnterprisesModule } from './enterprises/enterprises.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
+import { LoansModule } from './loans/loans.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -37,10 +38,10 @@ export interface AppModuleOptions {
 }
 
 /** Shared pieces every feature module may inject. */
-const SHARED_PROVIDERS = [AccessPolicy, AuditService, IdempotencyService, TokenService, InclusionService, ReferenceService];
+const SHARED_PROVIDERS = [AccessPolicy, AuditService, IdempotencyService, TokenService, InclusionService, ReferenceService, IdentityService];
 
 /** The registry's features, each in its own module. */
-const FEATURE_MODULES = [EnterprisesModule, ProjectsModule];
+const FEATURE_MODULES = [EnterprisesModule, ProjectsModule, LoansModule];
 
 @Module({})
 export class AppModule {
@@ -79,7 +80,6 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: RegistryValidationPipe },
         ...SHARED_PROVIDERS,
-        IdentityService,
         AuthService,
         LoginThrottle,
         AuthResolver,

@@ -5,6 +5,8 @@ import { OrganizationKind, UserRole, type Actor } from './actor.js';
 /** Library states a lender or verifier may see: what is, or was, in the library — never an application in progress. */
 export const LENDER_VISIBLE_STATUSES = ['ADMITTED', 'REMOVED'] as const;
 
+export type LoanScope = { kind: 'ALL' } | { kind: 'BANK'; organizationId: string } | { kind: 'BORROWER'; organizationId: string } | { kind: 'NONE' };
+
 /** Which library records (enterprises, projects) an actor sees. */
 export type LibraryScope =
   | { kind: 'ALL' }
@@ -82,6 +84,27 @@ export class AccessPolicy {
       throw AppError.forbidden('Only an enterprise organisation may apply to the libraries');
     }
     if (actor.organizationId !== organizationId) throw AppError.forbidden('An enterprise may act for its own organisation only');
+  }
+
+  /** Banks (users or their systems' API keys) register green loans and record their money. */
+  assertBank(actor: Actor): void {
+    if (actor.organizationKind !== OrganizationKind.BANK) throw AppError.forbidden('Only a bank may do this');
+  }
+
+  /** Loans: the regulator sees all; a bank its own book; an enterprise the loans made to it; anyone else none. */
+  loanScope(actor: Actor): LoanScope {
+    if (this.isRegulator(actor)) return { kind: 'ALL' };
+    if (actor.organizationKind === OrganizationKind.BANK) return { kind: 'BANK', organizationId: actor.organizationId };
+    if (actor.organizationKind === OrganizationKind.ENTERPRISE) return { kind: 'BORROWER', organizationId: actor.organizationId };
+    return { kind: 'NONE' };
+  }
+
+  canSeeLoan(actor: Actor, loan: { bankOrganizationId: string; borrowerOrganizationId: string }): boolean {
+    const scope = this.loanScope(actor);
+    if (scope.kind === 'ALL') return true;
+    if (scope.kind === 'BANK') return loan.bankOrganizationId === scope.organizationId;
+    if (scope.kind === 'BORROWER') return loan.borrowerOrganizationId === scope.organizationId;
+    return false;
   }
 
   /** Whether the actor may see a record owned by `organizationId`; a record it may not see is reported as missing. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { loaderFor } from '../common/request-cache.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -31,6 +32,22 @@ export class IdentityService {
     // Organisations are not secret among participants, but only the regulator lists them all; others see their own.
     if (!org || !this.policy.ownsOrRegulates(ctx.actor, org.id)) throw AppError.notFound('Organization');
     return OrganizationModel.fromEntity(org);
+  }
+
+  /**
+   * An organisation as a counterparty (a loan's bank, a bond's registrar): shown to whoever may see the record that
+   * names it. Batched per request.
+   */
+  counterparty(ctx: RequestContext, id: string): Promise<OrganizationModel | null> {
+    return loaderFor<string, OrganizationModel | null>(
+      ctx.cache,
+      'organization',
+      async (ids) => {
+        const rows = await this.dataSource.getRepository(OrganizationEntity).findBy({ id: In([...ids]) });
+        return new Map(rows.map((o) => [o.id, OrganizationModel.fromEntity(o)]));
+      },
+      null,
+    ).load(id);
   }
 
   async createOrganization(ctx: RequestContext, input: CreateOrganizationInput): Promise<OrganizationModel> {

@@ -97,6 +97,9 @@ class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1)
   LOGIN_FAILURE_WINDOW_SECONDS = 900;
 
+  @IsString()
+  REGISTRY_TIME_ZONE = 'Asia/Shanghai';
+
   @IsIn(['debug', 'info', 'warn', 'error', 'silent'])
   LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' | 'silent' = 'info';
 }
@@ -116,6 +119,8 @@ export interface AppConfig {
   admin: { email?: string; password?: string };
   graphql: { introspection: boolean; maxDepth: number; maxRootFields: number };
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
+  /** IANA zone whose calendar decides "today" (balances, loan status, future-dated events). */
+  timeZone: string;
   logLevel: LogLevel;
 }
 
@@ -138,6 +143,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { forServer = t
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const production = vars.NODE_ENV === 'production';
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: vars.REGISTRY_TIME_ZONE });
+  } catch {
+    throw new ConfigError(`Invalid configuration:\n  REGISTRY_TIME_ZONE: "${vars.REGISTRY_TIME_ZONE}" is not an IANA time zone`);
+  }
   // A shared database means a deployment that others reach: it must have its own signing secret.
   if (forServer && !vars.JWT_SECRET && (production || vars.DATABASE_URL)) {
     throw new ConfigError(
@@ -179,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { forServer = t
       maxFailuresPerAddress: vars.LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowSeconds: vars.LOGIN_FAILURE_WINDOW_SECONDS,
     },
+    timeZone: vars.REGISTRY_TIME_ZONE,
     logLevel: vars.LOG_LEVEL,
   };
 }

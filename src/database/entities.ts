@@ -3,6 +3,7 @@ import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { EnterpriseEntity, UsccAllowlistEntity } from '../enterprises/enterprise.entity.js';
 import { InclusionEventEntity } from '../inclusion/inclusion-event.entity.js';
 import { ProjectEntity } from '../projects/project.entity.js';
+import { GreenLoanEntity, LoanEventEntity } from '../loans/green-loan.entity.js';
 import { DivisionEntity, TaxonomyCatalogueEntity, TaxonomyCategoryEntity, TaxonomyCrosswalkEntity } from '../reference/reference.entities.js';
 
 /** Every entity; features add theirs here. */
@@ -20,4 +21,6 @@ export const ENTITIES = [
   EnterpriseEntity,
   ProjectEntity,
   InclusionEventEntity,
+  GreenLoanEntity,
+  LoanEventEntity,
 ];

@@ -14,6 +14,7 @@ import { EnterpriseEntity } from '../enterprises/enterprise.entity.js';
 import { InclusionService } from '../inclusion/inclusion.service.js';
 import { decisionAction, InclusionAction, InclusionStatus, nextStatus, type ReviewDecision } from '../inclusion/inclusion-status.js';
 import { ReferenceService } from '../reference/reference.service.js';
+import { whereTaxonomyLevel1 } from '../reference/taxonomy-filter.js';
 import type { ProjectFilter, ProjectInput } from './dto/project.inputs.js';
 import { ProjectEntity } from './project.entity.js';
 import { ProjectModel } from './project.model.js';
@@ -128,16 +129,7 @@ export class ProjectsService {
     if (filter?.realm) qb.andWhere('p.realm = :realm', { realm: filter.realm });
     if (filter?.enterpriseId) qb.andWhere('p.enterprise_id = :enterpriseId', { enterpriseId: filter.enterpriseId });
     if (filter?.search) qb.andWhere('p.name ILIKE :contains', { contains: `%${escapeLike(filter.search)}%` });
-    if (filter?.taxonomyLevel1) {
-      // Its own catalogue's level 1, or a crosswalk mapping (either direction) from its level 1 to the one asked for.
-      qb.andWhere(
-        `((p.taxonomy_catalogue = :l1Cat AND p.taxonomy_level1 = :l1Code) OR EXISTS (
-            SELECT 1 FROM taxonomy_crosswalk x
-             WHERE (x.from_catalogue = p.taxonomy_catalogue AND x.from_code = p.taxonomy_level1 AND x.to_catalogue = :l1Cat AND x.to_code = :l1Code)
-                OR (x.to_catalogue = p.taxonomy_catalogue AND x.to_code = p.taxonomy_level1 AND x.from_catalogue = :l1Cat AND x.from_code = :l1Code)))`,
-        { l1Cat: filter.taxonomyLevel1.catalogue, l1Code: filter.taxonomyLevel1.code },
-      );
-    }
+    if (filter?.taxonomyLevel1) whereTaxonomyLevel1(qb, filter.taxonomyLevel1);
     return paginate(qb, page, ProjectModel.fromEntity);
   }
 

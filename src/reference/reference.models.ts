@@ -77,3 +77,9 @@ export enum Realm {
   SEA = 'SEA',
 }
 registerEnumType(Realm, { name: 'Realm' });
+
+@InputType()
+export class TaxonomyLevel1Filter {
+  @Field(() => TaxonomyCatalogue) @IsEnum(TaxonomyCatalogue) catalogue: TaxonomyCatalogue;
+  @Field({ description: 'A level-1 code of that catalogue, e.g. "3".' }) @Matches(/^\d+$/, { message: 'must be a level-1 code' }) code: string;
+}

@@ -4,7 +4,7 @@ import { IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, Va
 import { DateScalar, IsIsoDate } from '../../common/date.js';
 import { DecimalScalar, IsDecimalString, MONEY, QUANTITY } from '../../common/decimal.js';
 import { InclusionStatus } from '../../inclusion/inclusion-status.js';
-import { Realm, TaxonomyCatalogue, TaxonomyRefInput } from '../../reference/reference.models.js';
+import { Realm, TaxonomyLevel1Filter, TaxonomyRefInput } from '../../reference/reference.models.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -34,12 +34,6 @@ export class ProjectInput {
   @Field(() => DateScalar, { description: 'After startDate.' }) @IsIsoDate() endDate: string;
 
   @Field({ nullable: true }) @Transform(trim) @IsOptional() @IsString() @MaxLength(5000) description?: string;
-}
-
-@InputType()
-export class TaxonomyLevel1Filter {
-  @Field(() => TaxonomyCatalogue) @IsEnum(TaxonomyCatalogue) catalogue: TaxonomyCatalogue;
-  @Field({ description: 'A level-1 code of that catalogue, e.g. "3".' }) @Matches(/^\d+$/, { message: 'must be a level-1 code' }) code: string;
 }
 
 @InputType()
