@@ -290,3 +290,32 @@ describe('filters', () => {
     expect(await ids({ projectId })).toEqual(withProject);
   });
 });
+
+describe('no N+1', () => {
+  it('lists 50 loans with borrower, bank, project, events and balances in a bounded number of statements', async () => {
+    for (let i = 0; i < 50; i++) {
+      const id = await register({ projectId });
+      if (i % 5 === 0) await t.gql(DISBURSE, { l: id, a: '100.00', on: '2024-02-01' }, bank.token);
+    }
+    const ds = t.registry.dataSource;
+    const original = ds.logger.logQuery.bind(ds.logger);
+    let statements = 0;
+    ds.logger.logQuery = (...args: Parameters<typeof original>) => {
+      statements++;
+      return original(...args);
+    };
+    try {
+      const res = await t.gql(
+        `{ greenLoans(first: 50) { edges { node { id outstandingBalance(asOf: "2024-06-01") status
+            borrower { name } bank { name } project { name } events { amount } taxonomy { nameZh } district { nameZh } } } } }`,
+        {},
+        bank.token,
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.greenLoans.edges).toHaveLength(50);
+    } finally {
+      ds.logger.logQuery = original;
+    }
+    expect(statements).toBeLessThanOrEqual(10);
+  });
+});
