@@ -65,7 +65,8 @@ export class LoansBonds1764700000000 implements MigrationInterface {
         code text NOT NULL,
         name text NOT NULL,
         issuer_enterprise_id uuid NOT NULL CONSTRAINT fk_green_bond_issuer REFERENCES enterprise (id),
-        bond_type text NOT NULL,
+        bond_type text NOT NULL CONSTRAINT ck_green_bond_type
+          CHECK (bond_type IN ('CORPORATE', 'ENTERPRISE', 'FINANCIAL', 'DEBT_FINANCING_INSTRUMENT', 'CARBON_NEUTRAL', 'ASSET_BACKED', 'OTHER')),
         amount numeric(20,2) NOT NULL CONSTRAINT ck_green_bond_amount CHECK (amount > 0),
         currency char(3) NOT NULL CONSTRAINT ck_green_bond_currency CHECK (currency ~ '^[A-Z]{3}$'),
         coupon_rate numeric(9,6) NOT NULL CONSTRAINT ck_green_bond_coupon CHECK (coupon_rate >= 0),

@@ -27,6 +27,7 @@ import { InclusionService } from './inclusion/inclusion.service.js';
 import { EnterprisesModule } from './enterprises/enterprises.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { LoansModule } from './loans/loans.module.js';
+import { BondsModule } from './bonds/bonds.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -41,7 +42,7 @@ export interface AppModuleOptions {
 const SHARED_PROVIDERS = [AccessPolicy, AuditService, IdempotencyService, TokenService, InclusionService, ReferenceService, IdentityService];
 
 /** The registry's features, each in its own module. */
-const FEATURE_MODULES = [EnterprisesModule, ProjectsModule, LoansModule];
+const FEATURE_MODULES = [EnterprisesModule, ProjectsModule, LoansModule, BondsModule];
 
 @Module({})
 export class AppModule {

@@ -107,6 +107,27 @@ export class AccessPolicy {
     return false;
   }
 
+  /**
+   * Green bonds are registered by the regulator (a person, not its API keys) or by a bank as underwriter; the same
+   * parties allocate their proceeds, a bank only on the bonds it registered (see `canAllocateFrom`). Reading needs no
+   * rule: green bonds are publicly issued securities, read by every authenticated party.
+   */
+  assertCanRegisterBond(actor: Actor): void {
+    if (actor.organizationKind === OrganizationKind.BANK) return;
+    if (this.isRegulator(actor)) return this.assertRegulatorDecision(actor);
+    throw AppError.forbidden('Only the regulator or an underwriting bank may register green bonds');
+  }
+
+  assertCanAllocateBondProceeds(actor: Actor): void {
+    if (actor.organizationKind === OrganizationKind.BANK) return;
+    if (this.isRegulator(actor)) return this.assertRegulatorDecision(actor);
+    throw AppError.forbidden('Only the regulator or the bank that registered a bond may allocate its proceeds');
+  }
+
+  canAllocateFrom(actor: Actor, bond: { registeredByOrganizationId: string }): boolean {
+    return this.ownsOrRegulates(actor, bond.registeredByOrganizationId);
+  }
+
   /** Whether the actor may see a record owned by `organizationId`; a record it may not see is reported as missing. */
   ownsOrRegulates(actor: Actor, organizationId: string): boolean {
     return this.isRegulator(actor) || actor.organizationId === organizationId;

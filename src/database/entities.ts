@@ -4,6 +4,7 @@ import { EnterpriseEntity, UsccAllowlistEntity } from '../enterprises/enterprise
 import { InclusionEventEntity } from '../inclusion/inclusion-event.entity.js';
 import { ProjectEntity } from '../projects/project.entity.js';
 import { GreenLoanEntity, LoanEventEntity } from '../loans/green-loan.entity.js';
+import { BondAllocationEntity, GreenBondEntity } from '../bonds/green-bond.entity.js';
 import { DivisionEntity, TaxonomyCatalogueEntity, TaxonomyCategoryEntity, TaxonomyCrosswalkEntity } from '../reference/reference.entities.js';
 
 /** Every entity; features add theirs here. */
@@ -23,4 +24,6 @@ export const ENTITIES = [
   InclusionEventEntity,
   GreenLoanEntity,
   LoanEventEntity,
+  GreenBondEntity,
+  BondAllocationEntity,
 ];

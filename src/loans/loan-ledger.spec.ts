@@ -7,7 +7,6 @@ import { disbursementProblem, lowestBalanceFrom, repaymentProblem, totalsAsOf, t
  */
 const DAY0 = Date.UTC(2024, 0, 1);
 const day = (n: number) => new Date(DAY0 + n * 86_400_000).toISOString().slice(0, 10);
-const cents = (s: string) => BigInt(s.replace('.', ''));
 const fmt = (c: bigint) => {
   const neg = c < 0n;
   const a = (neg ? -c : c).toString().padStart(3, '0');

@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { RequestContext } from '../auth/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { isCurrencyCode } from '../common/currency.js';
+import { AppError, ErrorCode, type FieldError } from '../common/errors.js';
+import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
+import { newId } from '../common/ids.js';
+import { lockKeys } from '../common/locks.js';
+import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
+import { groupBy, loaderFor } from '../common/request-cache.js';
+import { escapeLike } from '../common/text.js';
+import { EnterpriseEntity } from '../enterprises/enterprise.entity.js';
+import { InclusionStatus } from '../inclusion/inclusion-status.js';
+import { ProjectEntity } from '../projects/project.entity.js';
+import { allocatedTotalAfter, allocationProblem, unallocatedOf } from './bond-proceeds.js';
+import type { GreenBondFilter, GreenBondInput } from './dto/green-bond.inputs.js';
+import { BondAllocationEntity, GreenBondEntity } from './green-bond.entity.js';
+import { AccessPolicy } from '../auth/access-policy.js';
+import { BondAllocationModel, GreenBondModel } from './green-bond.model.js';
+
+@Injectable()
+export class BondsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly policy: AccessPolicy,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  /** The regulator or an underwriting bank registers a green bond of an admitted issuer. */
+  async register(ctx: RequestContext, input: GreenBondInput, idempotencyKey?: string | null): Promise<GreenBondModel> {
+    this.policy.assertCanRegisterBond(ctx.actor);
+    return this.dataSource.transaction((m) =>
+      this.idempotency.run(m, ctx, {
+        operation: 'registerGreenBond',
+        key: idempotencyKey,
+        input,
+        work: async () => {
+          // Two registrations of one code wait for each other, so the second gets the precise answer.
+          await lockKeys(m, `bond-code:${input.code}`);
+          const problems = await this.registrationProblems(m, input);
+          if (problems.length) throw AppError.badInput(problems.map((p) => ({ path: `input.${p.path}`, message: p.message })));
+          const now = new Date();
+          const entity = m.create(GreenBondEntity, {
+            id: newId(),
+            code: input.code,
+            name: input.name,
+            issuerEnterpriseId: input.issuerEnterpriseId,
+            bondType: input.bondType,
+            amount: input.amount,
+            currency: input.currency,
+            couponRate: input.couponRate,
+            issuedOn: input.issuedOn,
+            maturityOn: input.maturityOn,
+            externalReviewer: input.externalReviewer ?? null,
+            registeredByOrganizationId: ctx.actor.organizationId,
+            allocatedTotal: '0.00',
+            createdAt: now,
+            updatedAt: now,
+          });
+          await m.insert(GreenBondEntity, entity);
+          const after = GreenBondModel.fromEntity(await m.findOneByOrFail(GreenBondEntity, { id: entity.id }));
+          await this.audit.record(m, ctx, { action: 'greenBond.register', entityType: 'GreenBond', entityId: entity.id, after });
+          return after;
+        },
+      }),
+    );
+  }
+
+  /** The rules beyond the fields' shapes (which class-validator checks); paths are relative to the input. */
+  private async registrationProblems(m: EntityManager, input: GreenBondInput): Promise<FieldError[]> {
+    const problems: FieldError[] = [];
+    if (await m.existsBy(GreenBondEntity, { code: input.code })) problems.push({ path: 'code', message: 'a bond with this code is already registered' });
+    // Share-locked, so the issuer cannot leave the library before this bond commits.
+    const issuer = await m.findOne(EnterpriseEntity, { where: { id: input.issuerEnterpriseId }, lock: { mode: 'pessimistic_read' } });
+    // One answer for missing and not admitted, so nothing is learnt about applications in progress.
+    if (!issuer || issuer.status !== InclusionStatus.ADMITTED) {
+      problems.push({ path: 'issuerEnterpriseId', message: 'is not an admitted enterprise of the library' });
+    }
+    if (!isCurrencyCode(input.currency)) problems.push({ path: 'currency', message: `${input.currency} is not an ISO 4217 currency` });
+    if (input.maturityOn <= input.issuedOn) problems.push({ path: 'maturityOn', message: 'must be after issuedOn' });
+    return problems;
+  }
+
+  /**
+   * Allocates proceeds to an admitted project. The bond's row lock serialises the allocations of one bond, so
+   * concurrent ones see each other's totals and Σ allocations never exceeds the amount.
+   */
+  async allocate(ctx: RequestContext, bondId: string, projectId: string, amount: string, on: string): Promise<BondAllocationModel> {
+    this.policy.assertCanAllocateBondProceeds(ctx.actor);
+    return this.dataSource.transaction(async (m) => {
+      const bond = await m.findOne(GreenBondEntity, { where: { id: bondId }, lock: { mode: 'pessimistic_write' } });
+      // A bond another bank registered is reported exactly as a missing one.
+      if (!bond || !this.policy.canAllocateFrom(ctx.actor, bond)) throw AppError.notFound('Green bond');
+      const problems: FieldError[] = [];
+      const project = await m.findOne(ProjectEntity, { where: { id: projectId }, lock: { mode: 'pessimistic_read' } });
+      if (!project || project.status !== InclusionStatus.ADMITTED) problems.push({ path: 'projectId', message: 'is not an admitted project of the library' });
+      if (on < bond.issuedOn) problems.push({ path: 'on', message: `must not be before the issue date ${bond.issuedOn}` });
+      if (problems.length) throw AppError.badInput(problems);
+      const over = allocationProblem(bond, amount);
+      if (over) throw new AppError(ErrorCode.INSUFFICIENT_BALANCE, over);
+      const entity = m.create(BondAllocationEntity, {
+        id: newId(),
+        bondId: bond.id,
+        projectId,
+        amount,
+        allocatedOn: on,
+        recordedByUserId: ctx.actor.userId,
+        recordedByApiKeyId: ctx.actor.apiKeyId,
+        recordedAt: new Date(),
+      });
+      await m.insert(BondAllocationEntity, entity);
+      await m.update(GreenBondEntity, { id: bond.id }, { allocatedTotal: allocatedTotalAfter(bond, amount), updatedAt: entity.recordedAt });
+      const allocation = BondAllocationModel.fromEntity(await m.findOneByOrFail(BondAllocationEntity, { id: entity.id }));
+      await this.audit.record(m, ctx, { action: 'greenBond.allocate', entityType: 'GreenBond', entityId: bond.id, after: allocation });
+      return allocation;
+    });
+  }
+
+  /** Batched across the request. Every authenticated party may read every bond: they are publicly issued securities. */
+  async get(ctx: RequestContext, id: string): Promise<GreenBondModel> {
+    const bond = await loaderFor<string, GreenBondEntity | null>(
+      ctx.cache,
+      'greenBond',
+      async (ids) => new Map((await this.dataSource.getRepository(GreenBondEntity).findBy({ id: In([...ids]) })).map((b) => [b.id, b])),
+      null,
+    ).load(id);
+    if (!bond) throw AppError.notFound('Green bond');
+    return GreenBondModel.fromEntity(bond);
+  }
+
+  /** All bonds, with no visibility scope: green bonds are publicly issued securities, open to every authenticated party. */
+  async list(_ctx: RequestContext, filter: GreenBondFilter | undefined, page: PageArgs): Promise<Connection<GreenBondModel>> {
+    const qb = this.dataSource.getRepository(GreenBondEntity).createQueryBuilder('b');
+    if (filter?.issuerEnterpriseId) qb.andWhere('b.issuer_enterprise_id = :issuer', { issuer: filter.issuerEnterpriseId });
+    if (filter?.registeredByOrganizationId) qb.andWhere('b.registered_by_organization_id = :registrar', { registrar: filter.registeredByOrganizationId });
+    if (filter?.bondType) qb.andWhere('b.bond_type = :bondType', { bondType: filter.bondType });
+    if (filter?.issuedFrom) qb.andWhere('b.issued_on >= :issuedFrom', { issuedFrom: filter.issuedFrom });
+    if (filter?.issuedTo) qb.andWhere('b.issued_on <= :issuedTo', { issuedTo: filter.issuedTo });
+    if (filter?.search) {
+      qb.andWhere('(b.code ILIKE :prefix OR b.name ILIKE :contains)', {
+        prefix: `${escapeLike(filter.search)}%`,
+        contains: `%${escapeLike(filter.search)}%`,
+      });
+    }
+    return paginate(qb, page, GreenBondModel.fromEntity);
+  }
+
+  unallocated(bond: GreenBondModel): string {
+    return unallocatedOf(bond).toFixed(2);
+  }
+
+  /** A bond's allocations, oldest first, batched across the bonds of one request. */
+  async allocations(ctx: RequestContext, bondId: string): Promise<BondAllocationModel[]> {
+    const rows = await loaderFor<string, BondAllocationEntity[]>(
+      ctx.cache,
+      'bondAllocations',
+      async (ids) => {
+        const found = await this.dataSource
+          .getRepository(BondAllocationEntity)
+          .find({ where: { bondId: In([...ids]) }, order: { allocatedOn: 'ASC', id: 'ASC' } });
+        return groupBy(found, (a) => a.bondId);
+      },
+      [],
+    ).load(bondId);
+    return rows.map(BondAllocationModel.fromEntity);
+  }
+}
