@@ -1,0 +1,374 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { CsvRecordParser, type CsvRecord } from '../src/loans/import/csv-stream.js';
+import { importLoans, LoanImportError, summaryLine, type ImportLoansOptions } from '../src/loans/import/import-loans.js';
+import { terminalProgress } from '../src/loans/import/progress.js';
+import { parseCsv } from '../src/reference/csv.js';
+import { admittedEnterprise, REVIEW_PROJECT, submittedProject, validUscc } from './support/library-fixtures.js';
+import { createOrgWithAdmin, startTestRegistry, type TestRegistry } from './support/test-registry.js';
+
+type Org = Awaited<ReturnType<typeof createOrgWithAdmin>>;
+type Ent = Awaited<ReturnType<typeof admittedEnterprise>> & { uscc: string };
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LOAN_HEADER = 'contract_number,borrower_uscc,project_id,principal,currency,interest_rate,signed_on,maturity_on,taxonomy_catalogue,taxonomy_code,carbon_benefit';
+const EVENT_HEADER = 'contract_number,kind,amount,on,event_ref';
+const BALANCE = `query($id: ID!) { greenLoan(id: $id) { outstandingBalance disbursedTotal repaidTotal } }`;
+
+let t: TestRegistry;
+let bank: Org;
+let bankName: string;
+let dir: string;
+let borrowerA: Ent;
+let borrowerB: Ent;
+let pending: Ent;
+let projectB: string;
+
+async function enterprise(overrides: Record<string, unknown> = {}, admit = true): Promise<Ent> {
+  const uscc = (overrides.uscc as string) ?? validUscc();
+  return { ...(await admittedEnterprise(t, { ...overrides, uscc }, admit)), uscc };
+}
+
+beforeAll(async () => {
+  t = await startTestRegistry();
+  bank = await createOrgWithAdmin(t, 'BANK');
+  [{ name: bankName }] = await t.sql(`SELECT name FROM organization WHERE id = $1`, [bank.organizationId]);
+  borrowerA = await enterprise({ districtCode: '350206' });
+  borrowerB = await enterprise({ districtCode: '350203' });
+  pending = await enterprise({}, false);
+  projectB = await submittedProject(t, borrowerB.token, { districtCode: '350211' });
+  await t.gql(REVIEW_PROJECT, { id: projectB, d: 'ADMIT', c: 'ok' }, t.adminToken);
+  dir = mkdtempSync(join(tmpdir(), 'loan-import-'));
+});
+afterAll(async () => {
+  await t?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, lines.join('\r\n') + '\r\n');
+  return path;
+}
+
+function run(options: Partial<ImportLoansOptions> & { loansFile: string }) {
+  return importLoans({ dataSource: t.registry.dataSource, bank: bank.organizationId, timeZone: t.registry.config.timeZone, ...options });
+}
+
+/** The rejects file as `line → reason`, checking its header and that each row keeps the original fields. */
+function rejects(path: string, header: string): Map<number, string> {
+  const [head, ...rows] = parseCsv(readFileSync(path, 'utf8'));
+  expect(head).toEqual(['line', 'reason', ...header.split(',')]);
+  return new Map(rows.map((r) => [Number(r[0]), r[1]]));
+}
+
+const loanCount = async () => (await t.sql(`SELECT count(*)::int AS n FROM green_loan WHERE bank_organization_id = $1`, [bank.organizationId]))[0].n;
+const auditRows = async (action: string) =>
+  t.sql(`SELECT entity_type, entity_id, after, organization_id FROM audit_event WHERE action = $1 ORDER BY occurred_at, id`, [action]);
+
+function loanLine(contract: string, uscc: string, overrides: Partial<Record<'project' | 'principal' | 'currency' | 'rate' | 'signed' | 'maturity' | 'catalogue' | 'code' | 'benefit', string>> = {}) {
+  const o = { project: '', principal: '1000000.00', currency: 'CNY', rate: '0.0345', signed: '2024-01-15', maturity: '2029-01-15', catalogue: 'GBEPC_2021', code: '3.2.2.2', benefit: 'DIRECT', ...overrides };
+  return [contract, uscc, o.project, o.principal, o.currency, o.rate, o.signed, o.maturity, o.catalogue, o.code, o.benefit].join(',');
+}
+
+describe('the streaming CSV reader', () => {
+  const parse = (text: string, chunk: number) => {
+    const parser = new CsvRecordParser();
+    const out: CsvRecord[] = [];
+    for (let i = 0; i < text.length; i += chunk) parser.push(text.slice(i, i + chunk), out);
+    parser.end(out);
+    return out;
+  };
+
+  it('reads quoted fields, doubled quotes, CRLF and line breaks inside quotes, with each record’s first line, however the text is chunked', () => {
+    const text = 'a,b,c\r\n"x, y","say ""hi""",\r\n\r\n"two\nlines",2,3\nlast,"",z';
+    const expected = [
+      { line: 1, fields: ['a', 'b', 'c'] },
+      { line: 2, fields: ['x, y', 'say "hi"', ''] },
+      { line: 4, fields: ['two\nlines', '2', '3'] },
+      { line: 6, fields: ['last', '', 'z'] },
+    ];
+    for (const chunk of [1, 2, 3, 7, 1000]) expect(parse(text, chunk)).toEqual(expected);
+  });
+
+  it('flags a stray quote, text after a closing quote and an unterminated quote', () => {
+    const records = parse('ok,1\nab"c,2\n"a"b,3\n"open,4\n', 1);
+    expect(records.map((r) => [r.line, !!r.error])).toEqual([
+      [1, false],
+      [2, true],
+      [3, true],
+      [4, true],
+    ]);
+    expect(records[3].error).toMatch(/no closing/);
+  });
+});
+
+describe('loans file', () => {
+  it('loads the good rows, rejects each bad row with its line and reason, and a re-run loads nothing twice', async () => {
+    const loansFile = file('loans.csv', [
+      LOAN_HEADER, // 1
+      loanLine('GL-1', borrowerA.uscc), // 2 good
+      loanLine('GL-2', borrowerB.uscc.toLowerCase(), { project: projectB, currency: 'usd', principal: '2500000.50' }), // 3 good
+      loanLine('GL-3', borrowerA.uscc, { principal: '1.005' }), // 4 bad principal
+      loanLine('GL-4', validUscc()), // 5 unknown borrower
+      loanLine('GL-5', pending.uscc), // 6 borrower not admitted
+      loanLine('GL-6', borrowerA.uscc, { signed: '2024-05-01', maturity: '2024-04-30' }), // 7 maturity before signing
+      loanLine('GL-7', borrowerA.uscc, { code: '9.9.9' }), // 8 unknown taxonomy code
+      loanLine('GL-8', borrowerA.uscc, { project: projectB }), // 9 another enterprise's project
+      'GL-9,' + borrowerA.uscc + ',,1000.00', // 10 malformed: too few fields
+      loanLine('GL-1', borrowerB.uscc), // 11 duplicate of line 2
+      `"GL\n10",${borrowerA.uscc},,1.00,CNY,0.01,2024-01-01,2025-01-01,GBEPC_2021,3,DIRECT`, // 12-13 a line break in a contract number
+      ` GL-11 , ${borrowerA.uscc} ,, 42.00 ,, 0.05 ,2024-01-01,2025-01-01,GLTIGC_2024,6,INDIRECT`, // 14 good (spaces are ignored)
+    ]);
+    const first = await run({ loansFile, batchSize: 2 });
+    expect(first.loans).toEqual({ loaded: 3, skipped: 0, rejected: 9 });
+    expect(summaryLine(first)).toBe('loaded 3, skipped 0, rejected 9');
+    expect(first.rejectsFile).toBe(`${loansFile}.rejects.csv`);
+
+    const reasons = rejects(first.rejectsFile, LOAN_HEADER);
+    expect([...reasons.keys()]).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(reasons.get(4)).toBe('principal: must have at most 2 decimal places');
+    expect(reasons.get(5)).toBe('borrower_uscc: is not an admitted enterprise of the library');
+    expect(reasons.get(6)).toBe('borrower_uscc: is not an admitted enterprise of the library');
+    expect(reasons.get(7)).toBe('maturity_on: must be after signedOn');
+    expect(reasons.get(8)).toBe('taxonomy_code: 9.9.9 is not a category of GBEPC_2021');
+    expect(reasons.get(9)).toBe("project_id: is not the borrower's project");
+    expect(reasons.get(10)).toBe('malformed row: 4 field(s), expected 11');
+    expect(reasons.get(11)).toBe('contract_number: duplicate of line 2 in this file');
+    expect(reasons.get(12)).toMatch(/^contract_number: must not contain commas or runs of spaces/);
+    // The original row follows the line and the reason.
+    const [, bad] = parseCsv(readFileSync(first.rejectsFile, 'utf8'));
+    expect(bad.slice(2)).toEqual(loanLine('GL-3', borrowerA.uscc, { principal: '1.005' }).split(','));
+
+    const loans = await t.sql(
+      `SELECT contract_number, borrower_enterprise_id, borrower_organization_id, project_id, principal, currency, district_code, taxonomy_catalogue, carbon_benefit
+       FROM green_loan WHERE bank_organization_id = $1 ORDER BY contract_number`,
+      [bank.organizationId],
+    );
+    expect(loans).toEqual([
+      expect.objectContaining({ contract_number: 'GL-1', borrower_enterprise_id: borrowerA.enterpriseId, borrower_organization_id: borrowerA.organizationId, project_id: null, currency: 'CNY', district_code: '350206' }),
+      expect.objectContaining({ contract_number: 'GL-11', principal: '42.00', currency: 'CNY', taxonomy_catalogue: 'GLTIGC_2024', carbon_benefit: 'INDIRECT' }),
+      expect.objectContaining({ contract_number: 'GL-2', borrower_enterprise_id: borrowerB.enterpriseId, project_id: projectB, principal: '2500000.50', currency: 'USD', district_code: '350211' }),
+    ]);
+
+    // One audit row per batch that loaded something (valid rows 2+3, then 14).
+    const audits = await auditRows('greenLoan.import');
+    expect(audits).toEqual([
+      { entity_type: 'GreenLoanImport', entity_id: first.importId, organization_id: null, after: expect.objectContaining({ file: loansFile, firstLine: 2, lastLine: 3, loaded: 2 }) },
+      { entity_type: 'GreenLoanImport', entity_id: first.importId, organization_id: null, after: expect.objectContaining({ file: loansFile, firstLine: 14, lastLine: 14, loaded: 1 }) },
+    ]);
+
+    // The same file again: nothing new, the same rejects, no audit row.
+    const second = await run({ loansFile, batchSize: 2 });
+    expect(second.loans).toEqual({ loaded: 0, skipped: 3, rejected: 9 });
+    expect(await loanCount()).toBe(3);
+    expect(await auditRows('greenLoan.import')).toHaveLength(2);
+    expect([...rejects(second.rejectsFile, LOAN_HEADER).keys()]).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it('refuses a file whose columns are unknown or missing before loading anything', async () => {
+    const before = await loanCount();
+    const unknown = file('unknown-column.csv', [LOAN_HEADER + ',branch', loanLine('GL-X1', borrowerA.uscc) + ',Siming']);
+    await expect(run({ loansFile: unknown })).rejects.toThrow(/unknown column\(s\) "branch"/);
+    const missing = file('missing-column.csv', ['contract_number,borrower_uscc,principal', `GL-X2,${borrowerA.uscc},1.00`]);
+    await expect(run({ loansFile: missing })).rejects.toThrow(/missing column\(s\) interest_rate, signed_on, maturity_on, taxonomy_catalogue, taxonomy_code, carbon_benefit/);
+    // A bad events header stops the loans too.
+    const loansFile = file('fine.csv', [LOAN_HEADER, loanLine('GL-X3', borrowerA.uscc)]);
+    const events = file('bad-events.csv', ['contract_number,kind,amount,date', 'GL-X3,DISBURSEMENT,1.00,2024-02-01']);
+    await expect(run({ loansFile, eventsFile: events })).rejects.toThrow(LoanImportError);
+    await expect(run({ loansFile: join(dir, 'no-such-file.csv') })).rejects.toThrow(/cannot read/);
+    expect(await loanCount()).toBe(before);
+    expect(existsSync(`${unknown}.rejects.csv`)).toBe(false);
+    expect(existsSync(`${loansFile}.rejects.csv`)).toBe(false);
+  });
+
+  it('names the bank by id or exact name, and refuses an unknown or non-bank organisation', async () => {
+    const loansFile = file('by-name.csv', [LOAN_HEADER, loanLine('GL-N1', borrowerA.uscc)]);
+    expect((await run({ loansFile, bank: bankName })).loans).toEqual({ loaded: 1, skipped: 0, rejected: 0 });
+    await expect(run({ loansFile, bank: 'No Such Bank' })).rejects.toThrow(/no organisation has the id or name "No Such Bank"/);
+    await expect(run({ loansFile, bank: '00000000-0000-4000-8000-000000000000' })).rejects.toThrow(LoanImportError);
+    await expect(run({ loansFile, bank: '91350203MA0EXAMP14' })).rejects.toThrow(/have no USCC/);
+    await expect(run({ loansFile, bank: borrowerA.organizationId })).rejects.toThrow(/is a ENTERPRISE organisation, not a BANK/);
+  });
+});
+
+describe('events file', () => {
+  it('applies good events to the balances, rejects over-disbursement, over-repayment and the rest, and skips them on a re-run', async () => {
+    const loansFile = file('event-loans.csv', [
+      LOAN_HEADER,
+      loanLine('EV-1', borrowerA.uscc, { principal: '1000.00', signed: '2024-01-15' }),
+      loanLine('EV-2', borrowerB.uscc, { principal: '500.00', signed: '2024-01-15' }),
+    ]);
+    const eventsFile = file('events.csv', [
+      EVENT_HEADER, // 1
+      'EV-1,DISBURSEMENT,600.00,2024-02-01,R1', // 2 good
+      'EV-1,DISBURSEMENT,500.00,2024-03-01,R2', // 3 over the principal (400 left)
+      'EV-1,REPAYMENT,100.00,2024-04-01,R3', // 4 good
+      'EV-1,REPAYMENT,600.00,2024-05-01,R4', // 5 over the balance (500)
+      'EV-2,DISBURSEMENT,500.00,2024-02-01,R1', // 6 good (a reference is unique per loan)
+      'EV-2,REPAYMENT,0.01,2099-01-01,R2', // 7 future
+      'EV-1,REPAYMENT,50.00,2024-01-01,R5', // 8 before signing
+      'NO-SUCH,DISBURSEMENT,1.00,2024-02-01,R1', // 9 unknown contract
+      'EV-1,DISBURSEMENT,1.005,2024-02-01,R6', // 10 bad amount
+      'EV-1,DISBURSEMENT,400.00,2024-06-01,R1', // 11 duplicate of line 2
+      'EV-1,WITHDRAWAL,1.00,2024-06-01,R7', // 12 bad kind
+      'EV-2,REPAYMENT,500.00,2024-06-01,R3', // 13 good: repaid in full
+    ]);
+    const first = await run({ loansFile, eventsFile, batchSize: 3 });
+    expect(first.loans).toEqual({ loaded: 2, skipped: 0, rejected: 0 });
+    expect(first.events).toEqual({ loaded: 4, skipped: 0, rejected: 8 });
+    expect(summaryLine(first)).toBe('loaded 2, skipped 0, rejected 0; events loaded 4, skipped 0, rejected 8');
+    expect(first.eventsRejectsFile).toBe(`${eventsFile}.rejects.csv`);
+    const reasons = rejects(first.eventsRejectsFile!, EVENT_HEADER);
+    expect([...reasons.keys()]).toEqual([3, 5, 7, 8, 9, 10, 11, 12]);
+    expect(reasons.get(3)).toMatch(/^amount: Disbursing 500.00 would exceed the principal: 400.00 is left to draw/);
+    expect(reasons.get(5)).toMatch(/^amount: Repaying 600.00 on 2024-05-01 would take the balance below zero: at most 500.00/);
+    expect(reasons.get(7)).toMatch(/^on: must not be in the future/);
+    expect(reasons.get(8)).toBe('on: must not be before the signing date 2024-01-15');
+    expect(reasons.get(9)).toBe('contract_number: this bank has no loan with this contract number');
+    expect(reasons.get(10)).toBe('amount: must have at most 2 decimal places');
+    expect(reasons.get(11)).toMatch(/^event_ref: duplicate of line 2 in this file/);
+    expect(reasons.get(12)).toBe('kind: must be DISBURSEMENT or REPAYMENT');
+
+    const ids = Object.fromEntries(
+      (await t.sql(`SELECT contract_number, id FROM green_loan WHERE bank_organization_id = $1 AND contract_number LIKE 'EV-%'`, [bank.organizationId])).map((r) => [
+        r.contract_number,
+        r.id,
+      ]),
+    );
+    const balance = async (contract: string) => (await t.gql(BALANCE, { id: ids[contract] }, bank.token)).data!.greenLoan;
+    const expected = {
+      'EV-1': { outstandingBalance: '500.00', disbursedTotal: '600.00', repaidTotal: '100.00' },
+      'EV-2': { outstandingBalance: '0.00', disbursedTotal: '500.00', repaidTotal: '500.00' },
+    };
+    expect({ 'EV-1': await balance('EV-1'), 'EV-2': await balance('EV-2') }).toEqual(expected);
+    const refs = await t.sql(`SELECT external_ref FROM loan_event WHERE loan_id = $1 ORDER BY occurred_on`, [ids['EV-1']]);
+    expect(refs.map((r) => r.external_ref)).toEqual(['R1', 'R3']);
+    const eventAudits = await auditRows('greenLoan.importEvents');
+    expect(eventAudits.map((a) => [a.after.firstLine, a.after.lastLine, a.after.loaded])).toEqual([
+      [2, 4, 2], // rows 2, 3, 4 checked against the database; 2 and 4 applied
+      [5, 8, 1], // 5, 6, 8 (7 was refused on its own); 6 applied
+      [9, 13, 1], // 9 and 13; 13 applied
+    ]);
+
+    // Again: the loans and events are already there; the same rows are rejected; balances do not move.
+    const eventCount = async () => (await t.sql(`SELECT count(*)::int AS n FROM loan_event`))[0].n;
+    const events = await eventCount();
+    const second = await run({ loansFile, eventsFile, batchSize: 3 });
+    expect(second.loans).toEqual({ loaded: 0, skipped: 2, rejected: 0 });
+    expect(second.events).toEqual({ loaded: 0, skipped: 4, rejected: 8 });
+    expect(await eventCount()).toBe(events);
+    expect({ 'EV-1': await balance('EV-1'), 'EV-2': await balance('EV-2') }).toEqual(expected);
+    expect(await auditRows('greenLoan.importEvents')).toHaveLength(3);
+  });
+
+  it('loads the example files of docs/loan-import.md as documented', async () => {
+    for (const [uscc, districtCode] of [
+      ['91350203MA0EXAMP14', '350203'],
+      ['91350211MA0EXAMP2R', '350211'],
+      ['91350206MA0EXAMP3M', '350206'],
+    ]) {
+      await enterprise({ uscc, districtCode });
+    }
+    const exampleBank = await createOrgWithAdmin(t, 'BANK');
+    const copy = (name: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, readFileSync(join(ROOT, 'test/import', name)));
+      return path;
+    };
+    const result = await run({ loansFile: copy('loans-example.csv'), eventsFile: copy('loan-events-example.csv'), bank: exampleBank.organizationId });
+    expect(summaryLine(result)).toBe('loaded 3, skipped 0, rejected 0; events loaded 5, skipped 0, rejected 0');
+    const [loan] = await t.sql(`SELECT id FROM green_loan WHERE bank_organization_id = $1 AND contract_number = 'XMB-GL-2024-0001'`, [exampleBank.organizationId]);
+    expect((await t.gql(BALANCE, { id: loan.id }, exampleBank.token)).data!.greenLoan).toEqual({
+      outstandingBalance: '45000000.00',
+      disbursedTotal: '50000000.00',
+      repaidTotal: '5000000.00',
+    });
+  });
+});
+
+describe('progress', () => {
+  it('prints plain periodic lines with percent, rows/s and ETA when the output is not a terminal', () => {
+    const lines: string[] = [];
+    let clock = 0;
+    const p = terminalProgress({ write: (s: string) => lines.push(s), isTTY: false }, { now: () => clock });
+    p.begin('loans', 1000);
+    clock = 1000;
+    p.update(100, 50); // under 5 s: nothing
+    clock = 5000;
+    p.update(250, 500);
+    clock = 6000;
+    p.update(1000, 800); // 1 s after the last line: nothing
+    clock = 8000;
+    p.end();
+    expect(lines).toEqual(['loans:  25.0%  500 rows  100 rows/s  ETA 0:15 (0.0 MB of 0.0 MB)\n', 'loans: 100.0%  800 rows  100 rows/s  in 0:08 (0.0 MB of 0.0 MB)\n']);
+  });
+});
+
+describe('the command line', () => {
+  let cli: string;
+  let build: string;
+  const exec = promisify(execFile);
+
+  beforeAll(async () => {
+    // Compiled into a directory of its own (the shared dist/ may be mid-build by someone else), with this project's
+    // node_modules and module type.
+    build = mkdtempSync(join(tmpdir(), 'loan-import-build-'));
+    writeFileSync(join(build, 'package.json'), '{ "type": "module" }\n');
+    symlinkSync(join(ROOT, 'node_modules'), join(build, 'node_modules'), 'dir');
+    mkdirSync(join(build, 'dist'));
+    await exec(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(build, 'dist')], { cwd: ROOT }).catch(
+      (err: { stdout?: string }) => {
+        // Type errors elsewhere in the tree still emit JavaScript; only a missing CLI is fatal.
+        if (!existsSync(join(build, 'dist/src/loans/import/import-loans-cli.js'))) throw new Error(`build failed: ${err.stdout ?? err}`);
+      },
+    );
+    cli = join(build, 'dist/src/loans/import/import-loans-cli.js');
+  }, 300_000);
+  afterAll(() => {
+    if (build) rmSync(build, { recursive: true, force: true });
+  });
+
+  /** The test database as the child process reaches it: the server's URL, or the embedded database's socket. */
+  function databaseUrl(): string {
+    if (t.registry.config.databaseUrl) return t.registry.config.databaseUrl;
+    const socketDir = (t.registry.dataSource.options as { host?: string }).host!;
+    return `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
+  }
+
+  function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(process.execPath, [cli, ...args], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl(), REGISTRY_TIME_ZONE: t.registry.config.timeZone },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    });
+  }
+
+  it('prints the summary as its last line and exits 0 with rejects, 1 when it cannot run', async () => {
+    const loansFile = file('cli-loans.csv', [LOAN_HEADER, loanLine('CLI-1', borrowerA.uscc), loanLine('CLI-2', borrowerB.uscc), loanLine('CLI-3', borrowerA.uscc, { principal: '0' })]);
+    const rejectsFile = join(dir, 'cli-rejects.csv');
+    const ok = await runCli([loansFile, '--bank', bank.organizationId, '--rejects', rejectsFile]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const lines = ok.stdout.trim().split('\n');
+    expect(lines[lines.length - 1]).toBe('loaded 2, skipped 0, rejected 1');
+    expect(ok.stdout).toMatch(/loans: 100\.0% +3 rows/);
+    expect([...rejects(rejectsFile, LOAN_HEADER).entries()]).toEqual([[4, 'principal: must be greater than 0']]);
+
+    const refused = await runCli([loansFile, '--bank', 'No Such Bank']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/no organisation has the id or name "No Such Bank"/);
+  }, 120_000);
+});
