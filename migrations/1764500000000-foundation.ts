@@ -11,9 +11,12 @@ export class Foundation1764500000000 implements MigrationInterface {
         kind text NOT NULL CONSTRAINT ck_organization_kind CHECK (kind IN ('BANK', 'ENTERPRISE', 'REGULATOR', 'VERIFIER')),
         name text NOT NULL CONSTRAINT ck_organization_name CHECK (length(btrim(name)) > 0),
         name_zh text,
+        -- Unified Social Credit Code of the organisation (a bank's, a regulator's), when known.
+        uscc varchar(18) CONSTRAINT ck_organization_uscc CHECK (uscc ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'),
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE UNIQUE INDEX uq_organization_name ON organization (lower(name))`);
+    await q.query(`CREATE UNIQUE INDEX uq_organization_uscc ON organization (uscc)`);
 
     await q.query(`
       CREATE TABLE app_user (

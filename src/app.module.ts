@@ -25,6 +25,7 @@ import { ReferenceResolver } from './reference/reference.resolver.js';
 import { ReferenceService } from './reference/reference.service.js';
 import { InclusionService } from './inclusion/inclusion.service.js';
 import { EnterprisesModule } from './enterprises/enterprises.module.js';
+import { UsccAllowlistService } from './enterprises/uscc-allowlist.service.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { LoansModule } from './loans/loans.module.js';
 import { BondsModule } from './bonds/bonds.module.js';
@@ -39,7 +40,16 @@ export interface AppModuleOptions {
 }
 
 /** Shared pieces every feature module may inject. */
-const SHARED_PROVIDERS = [AccessPolicy, AuditService, IdempotencyService, TokenService, InclusionService, ReferenceService, IdentityService];
+const SHARED_PROVIDERS = [
+  AccessPolicy,
+  AuditService,
+  IdempotencyService,
+  TokenService,
+  InclusionService,
+  ReferenceService,
+  IdentityService,
+  UsccAllowlistService,
+];
 
 /** The registry's features, each in its own module. */
 const FEATURE_MODULES = [EnterprisesModule, ProjectsModule, LoansModule, BondsModule];

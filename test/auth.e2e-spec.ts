@@ -173,6 +173,16 @@ describe('organisations and users', () => {
     expect(res.data!.createOrganization).toMatchObject({ kind: 'BANK', nameZh: '厦门银行' });
   });
 
+  it('keeps an organisation USCC checked and unique', async () => {
+    const bad = await t.gql(CREATE_ORG, { i: { kind: 'BANK', name: unique('Bad USCC Bank'), uscc: '91350211M0000XUF46' } }, t.adminToken);
+    expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+    expect(bad.errors![0].extensions.fields![0]).toEqual({ path: 'input.uscc', message: expect.stringMatching(/check character should be R/) });
+    const good = '9144030071526726XG';
+    expect((await t.gql(CREATE_ORG, { i: { kind: 'BANK', name: unique('USCC Bank'), uscc: good } }, t.adminToken)).errors).toBeUndefined();
+    const dup = await t.gql(CREATE_ORG, { i: { kind: 'BANK', name: unique('Twin Bank'), uscc: good.toLowerCase() } }, t.adminToken);
+    expect(dup.errors![0].extensions.fields![0].path).toBe('input.uscc');
+  });
+
   it('refuses a duplicate organisation name (any case) naming the field', async () => {
     const name = unique('Dup Bank');
     await t.gql(CREATE_ORG, { i: { kind: 'BANK', name } }, t.adminToken);

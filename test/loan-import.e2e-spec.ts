@@ -186,12 +186,21 @@ describe('loans file', () => {
     expect(existsSync(`${loansFile}.rejects.csv`)).toBe(false);
   });
 
-  it('names the bank by id or exact name, and refuses an unknown or non-bank organisation', async () => {
+  it('names the bank by id, USCC or exact name, and refuses an unknown or non-bank organisation', async () => {
     const loansFile = file('by-name.csv', [LOAN_HEADER, loanLine('GL-N1', borrowerA.uscc)]);
     expect((await run({ loansFile, bank: bankName })).loans).toEqual({ loaded: 1, skipped: 0, rejected: 0 });
-    await expect(run({ loansFile, bank: 'No Such Bank' })).rejects.toThrow(/no organisation has the id or name "No Such Bank"/);
+    const bankUscc = validUscc('350200');
+    const created = await t.gql(
+      `mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id uscc } }`,
+      { i: { kind: 'BANK', name: 'Bank with a USCC', uscc: bankUscc.toLowerCase() } },
+      t.adminToken,
+    );
+    expect(created.data!.createOrganization.uscc).toBe(bankUscc);
+    const byUscc = await run({ loansFile: file('by-uscc.csv', [LOAN_HEADER, loanLine('GL-U1', borrowerA.uscc)]), bank: bankUscc });
+    expect(byUscc).toMatchObject({ bankOrganizationId: created.data!.createOrganization.id, loans: { loaded: 1, skipped: 0, rejected: 0 } });
+    await expect(run({ loansFile, bank: 'No Such Bank' })).rejects.toThrow(/no organisation has the id, USCC or name "No Such Bank"/);
     await expect(run({ loansFile, bank: '00000000-0000-4000-8000-000000000000' })).rejects.toThrow(LoanImportError);
-    await expect(run({ loansFile, bank: '91350203MA0EXAMP14' })).rejects.toThrow(/have no USCC/);
+    await expect(run({ loansFile, bank: '91350203MA0EXAMP14' })).rejects.toThrow(/no organisation has the id, USCC or name/);
     await expect(run({ loansFile, bank: borrowerA.organizationId })).rejects.toThrow(/is a ENTERPRISE organisation, not a BANK/);
   });
 });
@@ -369,6 +378,6 @@ describe('the command line', () => {
 
     const refused = await runCli([loansFile, '--bank', 'No Such Bank']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/no organisation has the id or name "No Such Bank"/);
+    expect(refused.stderr).toMatch(/no organisation has the id, USCC or name "No Such Bank"/);
   }, 120_000);
 });

@@ -7,6 +7,7 @@ export class OrganizationEntity {
   @Column('text') kind: OrganizationKind;
   @Column('text') name: string;
   @Column('text', { name: 'name_zh', nullable: true }) nameZh: string | null;
+  @Column('varchar', { length: 18, nullable: true }) uscc: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
 }
 

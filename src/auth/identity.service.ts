@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { loaderFor } from '../common/request-cache.js';
 import { AuditService } from '../audit/audit.service.js';
-import { AppError } from '../common/errors.js';
+import { AppError, type FieldError } from '../common/errors.js';
+import { UsccAllowlistService } from '../enterprises/uscc-allowlist.service.js';
 import { newId } from '../common/ids.js';
 import { OrganizationKind, UserRole, type RequestContext } from './actor.js';
 import { AccessPolicy } from './access-policy.js';
@@ -20,6 +21,7 @@ export class IdentityService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly policy: AccessPolicy,
     private readonly audit: AuditService,
+    private readonly allowlist: UsccAllowlistService,
   ) {}
 
   async me(ctx: RequestContext): Promise<UserModel> {
@@ -53,10 +55,26 @@ export class IdentityService {
   async createOrganization(ctx: RequestContext, input: CreateOrganizationInput): Promise<OrganizationModel> {
     this.policy.assertCanCreateOrganization(ctx.actor);
     return this.dataSource.transaction(async (m) => {
+      const problems: FieldError[] = [];
       const taken = await m.query(`SELECT 1 FROM organization WHERE lower(name) = lower($1)`, [input.name]);
-      if (taken.length) throw AppError.field('input.name', 'an organisation with this name already exists');
+      if (taken.length) problems.push({ path: 'input.name', message: 'an organisation with this name already exists' });
+      if (input.uscc) {
+        const usccProblem = await this.allowlist.usccProblem(m, input.uscc);
+        if (usccProblem) problems.push({ path: 'input.uscc', message: usccProblem });
+        else if ((await m.query(`SELECT 1 FROM organization WHERE uscc = $1`, [input.uscc])).length) {
+          problems.push({ path: 'input.uscc', message: 'another organisation is registered with this USCC' });
+        }
+      }
+      if (problems.length) throw AppError.badInput(problems);
       const org = await m.save(
-        m.create(OrganizationEntity, { id: newId(), kind: input.kind, name: input.name, nameZh: input.nameZh ?? null, createdAt: new Date() }),
+        m.create(OrganizationEntity, {
+          id: newId(),
+          kind: input.kind,
+          name: input.name,
+          nameZh: input.nameZh ?? null,
+          uscc: input.uscc ?? null,
+          createdAt: new Date(),
+        }),
       );
       const model = OrganizationModel.fromEntity(org);
       await this.audit.record(m, ctx, { action: 'organization.create', entityType: 'Organization', entityId: org.id, after: model });

@@ -9,10 +9,11 @@ export class OrganizationModel {
   @Field(() => OrganizationKind) kind: OrganizationKind;
   @Field() name: string;
   @Field(() => String, { nullable: true }) nameZh: string | null;
+  @Field(() => String, { nullable: true, description: 'Unified Social Credit Code, when registered.' }) uscc: string | null;
   @Field(() => DateTimeScalar) createdAt: Date;
 
   static fromEntity(e: OrganizationEntity): OrganizationModel {
-    return Object.assign(new OrganizationModel(), { id: e.id, kind: e.kind, name: e.name, nameZh: e.nameZh, createdAt: e.createdAt });
+    return Object.assign(new OrganizationModel(), { id: e.id, kind: e.kind, name: e.name, nameZh: e.nameZh, uscc: e.uscc, createdAt: e.createdAt });
   }
 }
 

@@ -11,6 +11,10 @@ export class CreateOrganizationInput {
   @Field(() => OrganizationKind) @IsEnum(OrganizationKind) kind: OrganizationKind;
   @Field() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @Field({ nullable: true }) @Transform(trim) @IsOptional() @IsString() @MaxLength(200) nameZh?: string;
+
+  @Field({ nullable: true, description: 'Unified Social Credit Code (checked like an enterprise\'s; unique).' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value)) @IsOptional() @IsString()
+  uscc?: string;
 }
 
 @InputType()

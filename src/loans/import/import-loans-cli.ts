@@ -5,7 +5,7 @@ import { importLoans, summaryLine } from './import-loans.js';
 import { terminalProgress } from './progress.js';
 
 const USAGE =
-  'usage: npm run import:loans -- FILE.csv --bank BANK_ORG_ID_OR_NAME [--events EVENTS.csv] [--rejects REJECTS.csv] [--events-rejects REJECTS.csv] [--batch-size N]';
+  'usage: npm run import:loans -- FILE.csv --bank BANK_ORG_ID_OR_USCC_OR_NAME [--events EVENTS.csv] [--rejects REJECTS.csv] [--events-rejects REJECTS.csv] [--batch-size N]';
 
 /**
  * Imports a bank's green loans (and optionally their disbursements and repayments) from CSV; see docs/loan-import.md.

@@ -115,20 +115,14 @@ interface RunContext {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * The bank by organisation id or exact name. (Organisations carry no USCC in the registry yet, so a bank cannot be
- * named by one.)
- */
+/** The bank by organisation id, USCC, or exact name. */
 export async function resolveBank(dataSource: DataSource, ref: string): Promise<{ id: string; name: string }> {
   const key = ref.trim();
-  if (!key) throw new LoanImportError('--bank is empty: give the bank organisation id or its exact name');
+  if (!key) throw new LoanImportError('--bank is empty: give the bank organisation id, its USCC or its exact name');
   const rows: { id: string; kind: string; name: string }[] = UUID.test(key)
     ? await dataSource.query(`SELECT id, kind, name FROM organization WHERE id = $1`, [key])
-    : await dataSource.query(`SELECT id, kind, name FROM organization WHERE name = $1`, [key]);
-  if (rows.length === 0) {
-    const usccHint = /^[0-9A-Z]{18}$/i.test(key) ? ' (organisations have no USCC in the registry; give the id or the exact name)' : '';
-    throw new LoanImportError(`no organisation has the id or name "${key}"${usccHint}`);
-  }
+    : await dataSource.query(`SELECT id, kind, name FROM organization WHERE uscc = upper($1) OR name = $1 ORDER BY (uscc = upper($1)) DESC LIMIT 1`, [key]);
+  if (rows.length === 0) throw new LoanImportError(`no organisation has the id, USCC or name "${key}"`);
   const org = rows[0];
   if (org.kind !== 'BANK') throw new LoanImportError(`"${org.name}" is a ${org.kind} organisation, not a BANK: loans are imported for a bank`);
   return { id: org.id, name: org.name };
