@@ -10,7 +10,7 @@ import {
   submittedProject,
   validUscc,
 } from './support/library-fixtures.js';
-import { createOrgWithAdmin, errorCode, startTestRegistry, type TestRegistry } from './support/test-registry.js';
+import { countStatements, createOrgWithAdmin, errorCode, startTestRegistry, type TestRegistry } from './support/test-registry.js';
 
 let t: TestRegistry;
 beforeAll(async () => {
@@ -254,28 +254,19 @@ describe('no N+1', () => {
     for (const o of owners) {
       for (let i = 0; i < 10; i++) await submittedProject(t, o.token, { name: `project ${i}` });
     }
-    const ds = t.registry.dataSource;
-    const original = ds.logger.logQuery.bind(ds.logger);
-    let statements = 0;
-    ds.logger.logQuery = (...args: Parameters<typeof original>) => {
-      statements++;
-      return original(...args);
-    };
-    try {
-      const res = await t.gql(
+    const { result: res, statements } = await countStatements(t, () =>
+      t.gql(
         `{ projects(first: 100, filter: { status: [SUBMITTED] }) {
             totalCount
             edges { node { id name enterprise { id name district { nameZh } reviews { decision } } district { code } taxonomy { nameZh } reviews { decision } } }
         } }`,
         {},
         t.adminToken,
-      );
-      expect(res.errors).toBeUndefined();
-      expect(res.data!.projects.edges.length).toBe(100);
-      expect(new Set(res.data!.projects.edges.map((e: any) => e.node.enterprise.id)).size).toBeGreaterThanOrEqual(10);
-    } finally {
-      ds.logger.logQuery = original;
-    }
+      ),
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.projects.edges.length).toBe(100);
+    expect(new Set(res.data!.projects.edges.map((e: any) => e.node.enterprise.id)).size).toBeGreaterThanOrEqual(10);
     // Authentication, count, page, enterprises, districts, taxonomy, two review batches: independent of the 100.
     expect(statements).toBeLessThanOrEqual(10);
   });

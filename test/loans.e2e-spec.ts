@@ -1,5 +1,5 @@
 import { admittedEnterprise, REVIEW_PROJECT, submittedProject } from './support/library-fixtures.js';
-import { createOrgWithAdmin, errorCode, startTestRegistry, unique, type GqlResult, type TestRegistry } from './support/test-registry.js';
+import { countStatements, createOrgWithAdmin, errorCode, startTestRegistry, unique, type GqlResult, type TestRegistry } from './support/test-registry.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithAdmin>>;
 type Ent = Awaited<ReturnType<typeof admittedEnterprise>>;
@@ -297,25 +297,16 @@ describe('no N+1', () => {
       const id = await register({ projectId });
       if (i % 5 === 0) await t.gql(DISBURSE, { l: id, a: '100.00', on: '2024-02-01' }, bank.token);
     }
-    const ds = t.registry.dataSource;
-    const original = ds.logger.logQuery.bind(ds.logger);
-    let statements = 0;
-    ds.logger.logQuery = (...args: Parameters<typeof original>) => {
-      statements++;
-      return original(...args);
-    };
-    try {
-      const res = await t.gql(
+    const { result: res, statements } = await countStatements(t, () =>
+      t.gql(
         `{ greenLoans(first: 50) { edges { node { id outstandingBalance(asOf: "2024-06-01") status
             borrower { name } bank { name } project { name } events { amount } taxonomy { nameZh } district { nameZh } } } } }`,
         {},
         bank.token,
-      );
-      expect(res.errors).toBeUndefined();
-      expect(res.data!.greenLoans.edges).toHaveLength(50);
-    } finally {
-      ds.logger.logQuery = original;
-    }
+      ),
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.greenLoans.edges).toHaveLength(50);
     expect(statements).toBeLessThanOrEqual(10);
   });
 });

@@ -123,3 +123,19 @@ export async function createOrgWithAdmin(t: TestRegistry, kind: 'BANK' | 'ENTERP
   const { accessToken, refreshToken } = await t.login(email, password);
   return { organizationId: org.data.createOrganization.id, userId: user.data.createUser.id, email, password, token: accessToken, refreshToken };
 }
+
+/** Runs `work` and counts the SQL statements the registry sent meanwhile (to prove a query has no N+1). */
+export async function countStatements<T>(t: TestRegistry, work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  const logger = t.registry.dataSource.logger;
+  const original = logger.logQuery.bind(logger);
+  let statements = 0;
+  logger.logQuery = (...args: Parameters<typeof original>) => {
+    statements++;
+    return original(...args);
+  };
+  try {
+    return { result: await work(), statements };
+  } finally {
+    logger.logQuery = original;
+  }
+}
