@@ -8,8 +8,8 @@ const REGISTER = `mutation($input: GreenBondInput!, $k: String) {
     registeredByOrganizationId allocatedTotal unallocated createdAt updatedAt
   }
 }`;
-const ALLOCATE = `mutation($bondId: ID!, $projectId: ID!, $amount: Decimal!, $on: Date!) {
-  allocateBondProceeds(bondId: $bondId, projectId: $projectId, amount: $amount, on: $on) { id bondId projectId amount on recordedAt }
+const ALLOCATE = `mutation($bondId: ID!, $projectId: ID!, $amount: Decimal!, $on: Date!, $k: String) {
+  allocateBondProceeds(bondId: $bondId, projectId: $projectId, amount: $amount, on: $on, idempotencyKey: $k) { id bondId projectId amount on recordedAt }
 }`;
 const READ = `query($id: ID!) {
   greenBond(id: $id) {
@@ -67,7 +67,7 @@ async function apiKey(token: string): Promise<string> {
 
 function bondInput(overrides: Record<string, unknown> = {}) {
   return {
-    code: unique('G24XM'),
+    code: unique('G24XM').toUpperCase(),
     name: '厦门蓝海新能源2024年度第一期绿色中期票据',
     issuerEnterpriseId: issuer.enterpriseId,
     bondType: 'DEBT_FINANCING_INSTRUMENT',
@@ -266,7 +266,7 @@ describe('green bonds: registration and use of proceeds', () => {
   });
 
   it('serialises concurrent registrations of one code: one wins, the rest are told the code is taken', async () => {
-    const code = unique('G24RACE');
+    const code = unique('G24RACE').toUpperCase();
     const results = await Promise.all(Array.from({ length: 5 }, () => t.gql(REGISTER, { input: bondInput({ code }) }, bank.token)));
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     for (const r of results.filter((x) => x.errors)) {
@@ -487,5 +487,53 @@ describe('green bonds: listing', () => {
       expect(errorCode(res)).toBe('BAD_USER_INPUT');
       expect(paths(res)).toEqual([path]);
     }
+  });
+});
+
+describe('review follow-ups', () => {
+  it('upper-cases bond codes, so one code cannot be registered in two cases', async () => {
+    const code = unique('G24CASE').toUpperCase();
+    const first = await t.gql(REGISTER, { input: bondInput({ code: code.toLowerCase() }) }, bank.token);
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.registerGreenBond.code).toBe(code);
+    const again = await t.gql(REGISTER, { input: bondInput({ code }) }, bank.token);
+    expect(again.errors![0].extensions.fields![0].path).toBe('input.code');
+  });
+
+  async function newBond(): Promise<string> {
+    const r = await t.gql(REGISTER, { input: bondInput({ amount: '1000.00' }) }, bank.token);
+    if (!r.data) throw new Error(JSON.stringify(r.errors));
+    return r.data.registerGreenBond.id;
+  }
+
+  it('replays an allocation for the same key (one row) and refuses the key with another input', async () => {
+    const bondId = await newBond();
+    const a = await t.gql(ALLOCATE, { bondId, projectId: projectA, amount: '100.00', on: '2024-04-01', k: 'alloc-1' }, bank.token);
+    const b = await t.gql(ALLOCATE, { bondId, projectId: projectA, amount: '100.00', on: '2024-04-01', k: 'alloc-1' }, bank.token);
+    expect(b.data).toEqual(a.data);
+    expect((await t.sql(`SELECT count(*)::int AS n FROM bond_allocation WHERE bond_id = $1`, [bondId]))[0].n).toBe(1);
+    const reused = await t.gql(ALLOCATE, { bondId, projectId: projectA, amount: '200.00', on: '2024-04-01', k: 'alloc-1' }, bank.token);
+    expect(errorCode(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
+    // The replayed registration shows the bond as it is now, not as it was.
+    const input = bondInput({ amount: '500.00' });
+    const first = await t.gql(REGISTER, { input, k: 'reg-live' }, bank.token);
+    await t.gql(ALLOCATE, { bondId: first.data!.registerGreenBond.id, projectId: projectA, amount: '50.00', on: '2024-04-01' }, bank.token);
+    const replay = await t.gql(`mutation($input: GreenBondInput!, $k: String) { registerGreenBond(input: $input, idempotencyKey: $k) { id allocatedTotal unallocated } }`, { input, k: 'reg-live' }, bank.token);
+    expect(replay.data!.registerGreenBond).toEqual({ id: first.data!.registerGreenBond.id, allocatedTotal: '50.00', unallocated: '450.00' });
+  });
+
+  it('refuses allocations dated after maturity or in the future, and to a project whose enterprise was removed', async () => {
+    const bondId = await newBond();
+    const late = await t.gql(ALLOCATE, { bondId, projectId: projectA, amount: '1.00', on: '2027-03-16' }, bank.token);
+    expect(late.errors![0].extensions.fields).toEqual([{ path: 'on', message: expect.stringMatching(/after the maturity date/) }]);
+    const future = await t.gql(REGISTER, { input: bondInput({ issuedOn: '2024-01-01', maturityOn: '2999-01-01' }) }, bank.token);
+    const early = await t.gql(ALLOCATE, { bondId: future.data!.registerGreenBond.id, projectId: projectA, amount: '1.00', on: '2998-01-01' }, bank.token);
+    expect(early.errors![0].extensions.fields).toEqual([{ path: 'on', message: expect.stringMatching(/in the future/) }]);
+    const leaving = await admittedEnterprise(t);
+    const orphan = await admittedProject(leaving.token);
+    await t.gql(`mutation($id: ID!) { removeEnterprise(id: $id, reason: "left the programme") { status } }`, { id: leaving.enterpriseId }, t.adminToken);
+    const res = await t.gql(ALLOCATE, { bondId, projectId: orphan, amount: '1.00', on: '2024-04-01' }, bank.token);
+    expect(res.errors![0].extensions.fields![0].path).toBe('projectId');
+    expect((await t.sql(`SELECT count(*)::int AS n FROM bond_allocation WHERE bond_id = $1`, [bondId]))[0].n).toBe(0);
   });
 });

@@ -176,6 +176,13 @@ describe('rules, each refused once with nothing written', () => {
     expect((await t.gql(REPAY, { l: id, a: '400.00', on: '2024-04-01' }, bank.token)).errors).toBeUndefined();
     await refused('INSUFFICIENT_BALANCE', () => t.gql(DISBURSE, { l: id, a: '0.01', on: '2024-06-01' }, bank.token));
   });
+
+  it('refuses a disbursement after maturity (a repayment then is fine)', async () => {
+    const id = await register({ signedOn: '2023-01-01', maturityOn: '2024-01-01' });
+    await t.gql(DISBURSE, { l: id, a: '100.00', on: '2023-06-01' }, bank.token);
+    await refused('BAD_USER_INPUT', () => t.gql(DISBURSE, { l: id, a: '10.00', on: '2024-01-02' }, bank.token), 'on');
+    expect((await t.gql(REPAY, { l: id, a: '100.00', on: '2024-03-01' }, bank.token)).errors).toBeUndefined();
+  });
 });
 
 describe('who sees and who records', () => {
@@ -240,6 +247,9 @@ describe('idempotency', () => {
 
     const id = a.data!.registerGreenLoan.id;
     const e1 = await t.gql(DISBURSE, { l: id, a: '5.00', on: '2024-02-01', k: 'ev-1' }, bank.token);
+    // A replayed registration names the same loan and shows it as it is now, not a stale balance.
+    const live = await t.gql(REGISTER, { i: input, k: 'reg-1' }, bank.token);
+    expect(live.data!.registerGreenLoan).toMatchObject({ id, disbursedTotal: '5.00', status: 'DRAWN' });
     const e2 = await t.gql(DISBURSE, { l: id, a: '5.00', on: '2024-02-01', k: 'ev-1' }, bank.token);
     expect(e2.data).toEqual(e1.data);
     expect((await t.sql(`SELECT count(*)::int AS n FROM loan_event WHERE loan_id = $1`, [id]))[0].n).toBe(1);

@@ -43,8 +43,9 @@ export class BondsResolver {
     @Args('projectId', { type: () => ID }, UuidPipe) projectId: string,
     @Args('amount', { type: () => DecimalScalar }, POSITIVE_MONEY) amount: string,
     @Args('on', { type: () => DateScalar }) on: string,
+    @Args('idempotencyKey', { nullable: true }) idempotencyKey?: string,
   ) {
-    return this.bonds.allocate(ctx, bondId, projectId, amount, on);
+    return this.bonds.allocate(ctx, bondId, projectId, amount, on, idempotencyKey);
   }
 
   @Query(() => GreenBondModel, { nullable: true, description: 'Green bonds are public securities: every authenticated party reads every bond.' })

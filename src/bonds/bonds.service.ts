@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { RequestContext } from '../auth/actor.js';
@@ -18,12 +18,16 @@ import { allocatedTotalAfter, allocationProblem, unallocatedOf } from './bond-pr
 import type { GreenBondFilter, GreenBondInput } from './dto/green-bond.inputs.js';
 import { BondAllocationEntity, GreenBondEntity } from './green-bond.entity.js';
 import { AccessPolicy } from '../auth/access-policy.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
+import { todayIn } from '../common/clock.js';
 import { BondAllocationModel, GreenBondModel } from './green-bond.model.js';
 
 @Injectable()
 export class BondsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly policy: AccessPolicy,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
@@ -65,6 +69,7 @@ export class BondsService {
           await this.audit.record(m, ctx, { action: 'greenBond.register', entityType: 'GreenBond', entityId: entity.id, after });
           return after;
         },
+        replay: async (first) => GreenBondModel.fromEntity(await m.findOneByOrFail(GreenBondEntity, { id: first.id })),
       }),
     );
   }
@@ -88,35 +93,56 @@ export class BondsService {
    * Allocates proceeds to an admitted project. The bond's row lock serialises the allocations of one bond, so
    * concurrent ones see each other's totals and Σ allocations never exceeds the amount.
    */
-  async allocate(ctx: RequestContext, bondId: string, projectId: string, amount: string, on: string): Promise<BondAllocationModel> {
+  async allocate(
+    ctx: RequestContext,
+    bondId: string,
+    projectId: string,
+    amount: string,
+    on: string,
+    idempotencyKey?: string | null,
+  ): Promise<BondAllocationModel> {
     this.policy.assertCanAllocateBondProceeds(ctx.actor);
-    return this.dataSource.transaction(async (m) => {
-      const bond = await m.findOne(GreenBondEntity, { where: { id: bondId }, lock: { mode: 'pessimistic_write' } });
-      // A bond another bank registered is reported exactly as a missing one.
-      if (!bond || !this.policy.canAllocateFrom(ctx.actor, bond)) throw AppError.notFound('Green bond');
-      const problems: FieldError[] = [];
-      const project = await m.findOne(ProjectEntity, { where: { id: projectId }, lock: { mode: 'pessimistic_read' } });
-      if (!project || project.status !== InclusionStatus.ADMITTED) problems.push({ path: 'projectId', message: 'is not an admitted project of the library' });
-      if (on < bond.issuedOn) problems.push({ path: 'on', message: `must not be before the issue date ${bond.issuedOn}` });
-      if (problems.length) throw AppError.badInput(problems);
-      const over = allocationProblem(bond, amount);
-      if (over) throw new AppError(ErrorCode.INSUFFICIENT_BALANCE, over);
-      const entity = m.create(BondAllocationEntity, {
-        id: newId(),
-        bondId: bond.id,
-        projectId,
-        amount,
-        allocatedOn: on,
-        recordedByUserId: ctx.actor.userId,
-        recordedByApiKeyId: ctx.actor.apiKeyId,
-        recordedAt: new Date(),
-      });
-      await m.insert(BondAllocationEntity, entity);
-      await m.update(GreenBondEntity, { id: bond.id }, { allocatedTotal: allocatedTotalAfter(bond, amount), updatedAt: entity.recordedAt });
-      const allocation = BondAllocationModel.fromEntity(await m.findOneByOrFail(BondAllocationEntity, { id: entity.id }));
-      await this.audit.record(m, ctx, { action: 'greenBond.allocate', entityType: 'GreenBond', entityId: bond.id, after: allocation });
-      return allocation;
-    });
+    const today = todayIn(this.config.timeZone);
+    return this.dataSource.transaction((m) =>
+      this.idempotency.run(m, ctx, {
+        operation: 'allocateBondProceeds',
+        key: idempotencyKey,
+        input: { bondId, projectId, amount, on },
+        work: async () => {
+          const bond = await m.findOne(GreenBondEntity, { where: { id: bondId }, lock: { mode: 'pessimistic_write' } });
+          // A bond another bank registered is reported exactly as a missing one.
+          if (!bond || !this.policy.canAllocateFrom(ctx.actor, bond)) throw AppError.notFound('Green bond');
+          const problems: FieldError[] = [];
+          const project = await m.findOne(ProjectEntity, { where: { id: projectId }, lock: { mode: 'pessimistic_read' } });
+          // The project's enterprise must still be in the library (removing it leaves its projects admitted).
+          const owner = project && (await m.findOne(EnterpriseEntity, { where: { id: project.enterpriseId }, lock: { mode: 'pessimistic_read' } }));
+          if (!project || project.status !== InclusionStatus.ADMITTED || owner?.status !== InclusionStatus.ADMITTED) {
+            problems.push({ path: 'projectId', message: 'is not an admitted project of an admitted enterprise' });
+          }
+          if (on < bond.issuedOn) problems.push({ path: 'on', message: `must not be before the issue date ${bond.issuedOn}` });
+          else if (on > bond.maturityOn) problems.push({ path: 'on', message: `must not be after the maturity date ${bond.maturityOn}` });
+          else if (on > today) problems.push({ path: 'on', message: `must not be in the future (today is ${today} in ${this.config.timeZone})` });
+          if (problems.length) throw AppError.badInput(problems);
+          const over = allocationProblem(bond, amount);
+          if (over) throw new AppError(ErrorCode.INSUFFICIENT_BALANCE, over);
+          const entity = m.create(BondAllocationEntity, {
+            id: newId(),
+            bondId: bond.id,
+            projectId,
+            amount,
+            allocatedOn: on,
+            recordedByUserId: ctx.actor.userId,
+            recordedByApiKeyId: ctx.actor.apiKeyId,
+            recordedAt: new Date(),
+          });
+          await m.insert(BondAllocationEntity, entity);
+          await m.update(GreenBondEntity, { id: bond.id }, { allocatedTotal: allocatedTotalAfter(bond, amount), updatedAt: entity.recordedAt });
+          const allocation = BondAllocationModel.fromEntity(await m.findOneByOrFail(BondAllocationEntity, { id: entity.id }));
+          await this.audit.record(m, ctx, { action: 'greenBond.allocate', entityType: 'GreenBond', entityId: bond.id, after: allocation });
+          return allocation;
+        },
+      }),
+    );
   }
 
   /** Batched across the request. Every authenticated party may read every bond: they are publicly issued securities. */

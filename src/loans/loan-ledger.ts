@@ -46,12 +46,19 @@ export function lowestBalanceFrom(events: readonly LedgerEvent[], from: string):
 
 export type LedgerProblem =
   | { kind: 'BEFORE_SIGNING'; message: string }
+  | { kind: 'AFTER_MATURITY'; message: string }
   | { kind: 'OVER_PRINCIPAL'; message: string }
   | { kind: 'OVER_BALANCE'; message: string };
 
 /** Why a disbursement cannot be recorded, or null. Cumulative disbursements never exceed the principal. */
-export function disbursementProblem(loan: { principal: string; signedOn: string }, events: readonly LedgerEvent[], amount: string, on: string): LedgerProblem | null {
+export function disbursementProblem(
+  loan: { principal: string; signedOn: string; maturityOn?: string },
+  events: readonly LedgerEvent[],
+  amount: string,
+  on: string,
+): LedgerProblem | null {
   if (on < loan.signedOn) return { kind: 'BEFORE_SIGNING', message: `must not be before the signing date ${loan.signedOn}` };
+  if (loan.maturityOn && on > loan.maturityOn) return { kind: 'AFTER_MATURITY', message: `must not be after the maturity date ${loan.maturityOn}` };
   const { disbursed } = totalsAsOf(events);
   const undrawn = new Dec(loan.principal).minus(disbursed);
   if (new Dec(amount).gt(undrawn)) {

@@ -79,6 +79,7 @@ export class LoansService {
           await this.audit.record(m, ctx, { action: 'greenLoan.register', entityType: 'GreenLoan', entityId: entity.id, after });
           return after;
         },
+        replay: async (first) => GreenLoanModel.fromEntity(await m.findOneByOrFail(GreenLoanEntity, { id: first.id })),
       }),
     );
   }
@@ -124,7 +125,7 @@ export class LoansService {
       event.kind === 'DISBURSEMENT'
         ? disbursementProblem(loan, history, event.amount, event.on)
         : repaymentProblem(loan, history, event.amount, event.on);
-    if (problem?.kind === 'BEFORE_SIGNING') throw AppError.field('on', problem.message);
+    if (problem?.kind === 'BEFORE_SIGNING' || problem?.kind === 'AFTER_MATURITY') throw AppError.field('on', problem.message);
     if (problem) throw new AppError(ErrorCode.INSUFFICIENT_BALANCE, problem.message);
     const entity = m.create(LoanEventEntity, {
       id: newId(),

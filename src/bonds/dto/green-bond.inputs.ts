@@ -10,8 +10,8 @@ const upperTrim = ({ value }: { value: unknown }) => (typeof value === 'string' 
 
 @InputType()
 export class GreenBondInput {
-  @Field({ description: 'The bond code (e.g. the exchange code), unique across the registry.' })
-  @Transform(trim) @IsString() @MinLength(1) @MaxLength(64)
+  @Field({ description: 'The bond code (e.g. the exchange code), unique across the registry; upper case.' })
+  @Transform(upperTrim) @IsString() @MinLength(1) @MaxLength(64)
   code: string;
 
   @Field() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;

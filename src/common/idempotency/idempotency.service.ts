@@ -11,8 +11,9 @@ function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  // An absent field and an explicit null mean the same to the API, so they hash the same.
   const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
+    .filter(([, v]) => v !== undefined && v !== null)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
@@ -24,6 +25,11 @@ export interface IdempotentCall<T> {
   input: unknown;
   /** Does the work inside the same transaction; its result is stored as JSON and returned again on a replay. */
   work: () => Promise<T>;
+  /**
+   * For a result that is a live record (a loan, a bond): rebuilds it from the stored first result, so a replay names
+   * the same record but shows its current state, never a stale balance beside fresh events.
+   */
+  replay?: (stored: T) => Promise<T>;
 }
 
 /**
@@ -53,7 +59,7 @@ export class IdempotencyService {
       if (!row || row.request_hash !== hash) {
         throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'This idempotency key was already used with a different request');
       }
-      return row.response;
+      return call.replay ? call.replay(row.response) : row.response;
     }
     const result = await call.work();
     await manager.query(`UPDATE idempotency_key SET response = $3 WHERE organization_id = $1 AND key = $2`, [

@@ -497,6 +497,7 @@ interface LockedLoan {
   id: string;
   principal: string;
   signedOn: string;
+  maturityOn: string;
   history: LedgerEvent[];
   refs: Set<string>;
   changed: boolean;
@@ -540,15 +541,15 @@ async function importEventRows(
     await dataSource.transaction(async (m: EntityManager) => {
       const contracts = [...new Set(rows.map((r) => r.contractNumber))];
       // Locked as the API locks a loan for an event, so nothing else moves its balance meanwhile.
-      const loans: { id: string; contract_number: string; principal: string; signed_on: string }[] = await m.query(
-        `SELECT id, contract_number, principal::text AS principal, signed_on::text AS signed_on FROM green_loan
+      const loans: { id: string; contract_number: string; principal: string; signed_on: string; maturity_on: string }[] = await m.query(
+        `SELECT id, contract_number, principal::text AS principal, signed_on::text AS signed_on, maturity_on::text AS maturity_on FROM green_loan
          WHERE bank_organization_id = $1 AND contract_number = ANY($2::text[]) ORDER BY id FOR UPDATE`,
         [bankId, contracts],
       );
       const byContract = new Map<string, LockedLoan>();
       const byId = new Map<string, LockedLoan>();
       for (const l of loans) {
-        const locked = { id: l.id, principal: l.principal, signedOn: l.signed_on, history: [], refs: new Set<string>(), changed: false };
+        const locked = { id: l.id, principal: l.principal, signedOn: l.signed_on, maturityOn: l.maturity_on, history: [], refs: new Set<string>(), changed: false };
         byContract.set(l.contract_number, locked);
         byId.set(l.id, locked);
       }
@@ -578,7 +579,7 @@ async function importEventRows(
         const problem =
           row.kind === 'DISBURSEMENT' ? disbursementProblem(loan, loan.history, row.amount, row.on) : repaymentProblem(loan, loan.history, row.amount, row.on);
         if (problem) {
-          reject(row.line, `${problem.kind === 'BEFORE_SIGNING' ? 'on' : 'amount'}: ${problem.message}`, row.fields);
+          reject(row.line, `${problem.kind === 'BEFORE_SIGNING' || problem.kind === 'AFTER_MATURITY' ? 'on' : 'amount'}: ${problem.message}`, row.fields);
           continue;
         }
         loan.history.push({ kind: row.kind, amount: row.amount, on: row.on });
