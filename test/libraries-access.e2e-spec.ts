@@ -875,3 +875,46 @@ describe('audit trail of decisions', () => {
     expect((await auditOf(p)).map((r) => r.action)).toEqual(['project.submit']);
   });
 });
+
+describe('organisation USCC', () => {
+  it("an enterprise whose organisation has a registered USCC applies under that code only", async () => {
+    const uscc = validUscc('350206');
+    const org = await t.gql(
+      `mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }`,
+      { i: { kind: 'ENTERPRISE', name: `Registered ${uscc}`, uscc } },
+      t.adminToken,
+    );
+    const orgId = org.data!.createOrganization.id;
+    const email = `clerk-${uscc.toLowerCase()}@example.test`;
+    await t.gql(
+      `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`,
+      { i: { organizationId: orgId, email, displayName: 'Clerk', password: 'a sufficiently long password' } },
+      t.adminToken,
+    );
+    const { accessToken } = await t.login(email, 'a sufficiently long password');
+    const squat = await t.gql(APPLY, { i: application({ uscc: validUscc('350206') }) }, accessToken);
+    expect(errorCode(squat)).toBe('BAD_USER_INPUT');
+    expect(squat.errors![0].extensions.fields).toEqual([{ path: 'input.uscc', message: "must be your organisation's registered USCC" }]);
+    const own = await t.gql(APPLY, { i: application({ uscc }) }, accessToken);
+    expect(own.errors).toBeUndefined();
+  });
+});
+
+describe('what a lender sees of the inclusion history', () => {
+  it('only the steps from the latest admission on, without names; the owner and the regulator see everything', async () => {
+    const org = await createOrgWithAdmin(t, 'ENTERPRISE');
+    const first = await t.gql(APPLY, { i: application() }, org.token);
+    const id = first.data!.applyForEnterpriseInclusion.id;
+    await t.gql(REVIEW, { id, d: 'REJECT', c: 'internal remark about the first application' }, t.adminToken);
+    await t.gql(APPLY, { i: application({ uscc: first.data!.applyForEnterpriseInclusion.uscc }) }, org.token);
+    await t.gql(REVIEW, { id, d: 'ADMIT', c: 'admitted' }, t.adminToken);
+    const q = `query($id: ID!) { enterprise(id: $id) { history { action comment actor { userId displayName } } reviews { decision reviewer { displayName } } } }`;
+    const lender = (await t.gql(q, { id }, bank.token)).data!.enterprise;
+    expect(lender.history).toEqual([{ action: 'ADMIT', comment: 'admitted', actor: { userId: null, displayName: null } }]);
+    expect(lender.reviews).toEqual([{ decision: 'ADMIT', reviewer: { displayName: null } }]);
+    const owner = (await t.gql(q, { id }, org.token)).data!.enterprise;
+    expect(owner.history.map((h: any) => h.action)).toEqual(['SUBMIT', 'REJECT', 'RESUBMIT', 'ADMIT']);
+    expect(owner.reviews[0].reviewer.displayName).toBe('Administrator');
+    expect((await t.gql(q, { id }, t.adminToken)).data!.enterprise.history).toHaveLength(4);
+  });
+});

@@ -79,11 +79,11 @@ export class EnterprisesResolver {
 
   @ResolveField(() => [InclusionReviewModel], { description: "The regulator's decisions, oldest first." })
   reviews(@Ctx() ctx: RequestContext, @Parent() e: EnterpriseModel) {
-    return this.inclusion.reviews(ctx, 'ENTERPRISE', e.id);
+    return this.inclusion.reviews(ctx, 'ENTERPRISE', e);
   }
 
   @ResolveField(() => [InclusionEventModel], { description: 'Every submission and decision, oldest first.' })
   history(@Ctx() ctx: RequestContext, @Parent() e: EnterpriseModel) {
-    return this.inclusion.history(ctx, 'ENTERPRISE', e.id);
+    return this.inclusion.history(ctx, 'ENTERPRISE', e);
   }
 }

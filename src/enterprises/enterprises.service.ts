@@ -40,7 +40,7 @@ export class EnterprisesService {
       // The state machine decides first: a first application, or a resubmission after a rejection (nothing else).
       const action = existing ? InclusionAction.RESUBMIT : InclusionAction.SUBMIT;
       nextStatus(existing?.status ?? null, action);
-      const problems = await this.applicationProblems(m, input, existing?.id ?? null);
+      const problems = await this.applicationProblems(m, input, existing?.id ?? null, organizationId);
       if (problems.length) throw AppError.badInput(problems);
       const id = existing?.id ?? newId();
       const status = await this.inclusion.step(m, ctx, { type: 'ENTERPRISE', id, from: existing?.status ?? null }, action, null, input);
@@ -139,8 +139,20 @@ export class EnterprisesService {
     ).load(id);
   }
 
-  private async applicationProblems(m: EntityManager, input: EnterpriseApplicationInput, selfId: string | null): Promise<FieldError[]> {
+  private async applicationProblems(
+    m: EntityManager,
+    input: EnterpriseApplicationInput,
+    selfId: string | null,
+    organizationId: string,
+  ): Promise<FieldError[]> {
     const problems: FieldError[] = [];
+    // When the regulator registered the organisation's USCC, the enterprise applies under that code only, so no one
+    // can occupy another company's code.
+    const [org] = (await m.query(`SELECT uscc FROM organization WHERE id = $1`, [organizationId])) as { uscc: string | null }[];
+    if (org?.uscc && org.uscc !== input.uscc) {
+      problems.push({ path: 'input.uscc', message: "must be your organisation's registered USCC" });
+      return problems;
+    }
     const district = await this.reference.divisionProblem(m, input.districtCode, 'input.districtCode');
     if (district) problems.push(district);
     const uscc = await this.allowlist.usccProblem(m, input.uscc);

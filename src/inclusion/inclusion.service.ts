@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntityTarget } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import { AccessPolicy } from '../auth/access-policy.js';
 import { AppError } from '../common/errors.js';
 import type { RequestContext } from '../auth/actor.js';
 import { newId } from '../common/ids.js';
@@ -38,6 +39,7 @@ export class InclusionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly policy: AccessPolicy,
   ) {}
 
   /**
@@ -103,17 +105,29 @@ export class InclusionService {
   }
 
   /** Every step for one subject, oldest first; batched across the subjects of one request. */
-  async history(ctx: RequestContext, type: InclusionSubject, id: string): Promise<InclusionEventModel[]> {
-    const rows = await this.loader(ctx, type).load(id);
-    return rows.map((r) => ({ action: r.action, comment: r.comment, actor: actorRef(r), at: r.occurred_at, fromStatus: r.from_status, toStatus: r.to_status }));
+  async history(ctx: RequestContext, type: InclusionSubject, subject: { id: string; organizationId: string }): Promise<InclusionEventModel[]> {
+    const { rows, named } = await this.visibleSteps(ctx, type, subject);
+    return rows.map((r) => ({ action: r.action, comment: r.comment, actor: actorRef(r, named), at: r.occurred_at, fromStatus: r.from_status, toStatus: r.to_status }));
   }
 
   /** The regulator's decisions for one subject, oldest first. */
-  async reviews(ctx: RequestContext, type: InclusionSubject, id: string): Promise<InclusionReviewModel[]> {
-    const rows = await this.loader(ctx, type).load(id);
+  async reviews(ctx: RequestContext, type: InclusionSubject, subject: { id: string; organizationId: string }): Promise<InclusionReviewModel[]> {
+    const { rows, named } = await this.visibleSteps(ctx, type, subject);
     return rows
       .filter((r) => DECISIONS.has(r.action))
-      .map((r) => ({ decision: r.action, comment: r.comment, reviewer: actorRef(r), at: r.occurred_at, fromStatus: r.from_status, toStatus: r.to_status }));
+      .map((r) => ({ decision: r.action, comment: r.comment, reviewer: actorRef(r, named), at: r.occurred_at, fromStatus: r.from_status, toStatus: r.to_status }));
+  }
+
+  /**
+   * The regulator and the owner see the whole history with names. A lender sees what concerns lending: the steps
+   * from the latest admission on (admitted, then perhaps removed), without the people's names; never the
+   * applications and rejections before it.
+   */
+  private async visibleSteps(ctx: RequestContext, type: InclusionSubject, subject: { id: string; organizationId: string }) {
+    const rows = await this.loader(ctx, type).load(subject.id);
+    if (this.policy.ownsOrRegulates(ctx.actor, subject.organizationId)) return { rows, named: true };
+    const lastAdmit = rows.map((r) => r.action).lastIndexOf(InclusionAction.ADMIT);
+    return { rows: lastAdmit < 0 ? [] : rows.slice(lastAdmit), named: false };
   }
 
   private loader(ctx: RequestContext, type: InclusionSubject) {
@@ -136,6 +150,6 @@ export class InclusionService {
   }
 }
 
-function actorRef(r: EventRow) {
-  return { userId: r.actor_user_id, displayName: r.display_name, organizationId: r.actor_organization_id };
+function actorRef(r: EventRow, named: boolean) {
+  return { userId: named ? r.actor_user_id : null, displayName: named ? r.display_name : null, organizationId: r.actor_organization_id };
 }

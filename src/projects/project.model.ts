@@ -10,6 +10,7 @@ import type { ProjectEntity } from './project.entity.js';
 export class ProjectModel {
   @Field(() => ID) id: string;
   @Field(() => ID) enterpriseId: string;
+  @Field(() => ID, { description: "The enterprise's organisation." }) organizationId: string;
   @Field() name: string;
   @Field(() => TaxonomyCatalogue) taxonomyCatalogue: TaxonomyCatalogue;
   @Field() taxonomyCode: string;
@@ -30,6 +31,7 @@ export class ProjectModel {
     return Object.assign(new ProjectModel(), {
       id: p.id,
       enterpriseId: p.enterpriseId,
+      organizationId: p.organizationId,
       name: p.name,
       taxonomyCatalogue: p.taxonomyCatalogue as TaxonomyCatalogue,
       taxonomyCode: p.taxonomyCode,

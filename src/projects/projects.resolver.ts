@@ -75,12 +75,12 @@ export class ProjectsResolver {
 
   @ResolveField(() => [InclusionReviewModel], { description: "The regulator's decisions, oldest first." })
   reviews(@Ctx() ctx: RequestContext, @Parent() p: ProjectModel) {
-    return this.inclusion.reviews(ctx, 'PROJECT', p.id);
+    return this.inclusion.reviews(ctx, 'PROJECT', p);
   }
 
   @ResolveField(() => [InclusionEventModel], { description: 'Every submission and decision, oldest first.' })
   history(@Ctx() ctx: RequestContext, @Parent() p: ProjectModel) {
-    return this.inclusion.history(ctx, 'PROJECT', p.id);
+    return this.inclusion.history(ctx, 'PROJECT', p);
   }
 }
 
