@@ -9,15 +9,22 @@ import { newId } from '../common/ids.js';
 import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
 import { loaderFor } from '../common/request-cache.js';
 import { lockKeys } from '../common/locks.js';
-import { escapeLike, requiredText } from '../common/text.js';
-import { InclusionService } from '../inclusion/inclusion.service.js';
-import { decisionAction, InclusionAction, nextStatus, type ReviewDecision } from '../inclusion/inclusion-status.js';
+import { escapeLike } from '../common/text.js';
+import { InclusionService, type LibrarySubject } from '../inclusion/inclusion.service.js';
+import { InclusionAction, nextStatus, type ReviewDecision } from '../inclusion/inclusion-status.js';
 import { ReferenceService } from '../reference/reference.service.js';
 import type { EnterpriseApplicationInput, EnterpriseFilter } from './dto/enterprise.inputs.js';
 import { EnterpriseEntity } from './enterprise.entity.js';
 import { EnterpriseModel } from './enterprise.model.js';
 import { scoreEnterprise } from './green-scorecard.js';
 import { UsccAllowlistService } from './uscc-allowlist.service.js';
+
+const ENTERPRISES: LibrarySubject<EnterpriseEntity, EnterpriseModel> = {
+  type: 'ENTERPRISE',
+  entity: EnterpriseEntity,
+  name: 'Enterprise',
+  toModel: EnterpriseModel.fromEntity,
+};
 
 @Injectable()
 export class EnterprisesService {
@@ -76,18 +83,12 @@ export class EnterprisesService {
     });
   }
 
-  async review(ctx: RequestContext, id: string, decision: ReviewDecision, comment: string): Promise<EnterpriseModel> {
-    this.policy.assertRegulatorDecision(ctx.actor);
-    return this.decide(ctx, id, decisionAction(decision), requiredText(comment, 'comment'));
+  review(ctx: RequestContext, id: string, decision: ReviewDecision, comment: string): Promise<EnterpriseModel> {
+    return this.inclusion.review(ctx, ENTERPRISES, id, decision, comment);
   }
 
-  async remove(ctx: RequestContext, id: string, reason: string): Promise<EnterpriseModel> {
-    this.policy.assertRegulatorDecision(ctx.actor);
-    return this.decide(ctx, id, InclusionAction.REMOVE, requiredText(reason, 'reason'));
-  }
-
-  private decide(ctx: RequestContext, id: string, action: InclusionAction, comment: string): Promise<EnterpriseModel> {
-    return this.inclusion.decide(ctx, { type: 'ENTERPRISE', entity: EnterpriseEntity, name: 'Enterprise', toModel: EnterpriseModel.fromEntity }, id, action, comment);
+  remove(ctx: RequestContext, id: string, reason: string): Promise<EnterpriseModel> {
+    return this.inclusion.remove(ctx, ENTERPRISES, id, reason);
   }
 
   /** Batched across the request (so nested fields cost one query); hidden exactly like a missing record. */

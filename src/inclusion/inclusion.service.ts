@@ -9,7 +9,16 @@ import { newId } from '../common/ids.js';
 import { groupBy, loaderFor } from '../common/request-cache.js';
 import type { InclusionSubject } from './inclusion-event.entity.js';
 import { InclusionEventModel, InclusionReviewModel } from './inclusion-event.model.js';
-import { InclusionAction, nextStatus, type InclusionStatus } from './inclusion-status.js';
+import { decisionAction, InclusionAction, nextStatus, type InclusionStatus, type ReviewDecision } from './inclusion-status.js';
+import { requiredText } from '../common/text.js';
+
+/** A library's records: which table, what they are called, and how a row becomes an API model. */
+export interface LibrarySubject<E, M> {
+  type: InclusionSubject;
+  entity: EntityTarget<E>;
+  name: string;
+  toModel: (e: E) => M;
+}
 
 /** What the enterprise and project rows share for the workflow. */
 export interface LibraryRecord {
@@ -42,14 +51,34 @@ export class InclusionService {
     private readonly policy: AccessPolicy,
   ) {}
 
+  /** The regulator admits or rejects a submitted record; a person decides, and says why. */
+  review<E extends LibraryRecord, M>(
+    ctx: RequestContext,
+    subject: LibrarySubject<E, M>,
+    id: string,
+    decision: ReviewDecision,
+    comment: string,
+    check?: (m: EntityManager, e: E, action: InclusionAction) => Promise<void>,
+  ): Promise<M> {
+    this.policy.assertRegulatorDecision(ctx.actor);
+    const action = decisionAction(decision);
+    return this.decide(ctx, subject, id, action, requiredText(comment, 'comment'), check && ((m, e) => check(m, e, action)));
+  }
+
+  /** The regulator takes an admitted record out of its library (退库), with a reason. */
+  remove<E extends LibraryRecord, M>(ctx: RequestContext, subject: LibrarySubject<E, M>, id: string, reason: string): Promise<M> {
+    this.policy.assertRegulatorDecision(ctx.actor);
+    return this.decide(ctx, subject, id, InclusionAction.REMOVE, requiredText(reason, 'reason'));
+  }
+
   /**
    * A regulator's decision (admit, reject, remove) on a library record: locks the row, takes the step, stamps the
    * decision time and audits it, in one transaction. `check` may refuse the step after the lock (e.g. a project of a
    * removed enterprise).
    */
-  async decide<E extends LibraryRecord, M>(
+  private async decide<E extends LibraryRecord, M>(
     ctx: RequestContext,
-    subject: { type: InclusionSubject; entity: EntityTarget<E>; name: string; toModel: (e: E) => M },
+    subject: LibrarySubject<E, M>,
     id: string,
     action: InclusionAction,
     comment: string,

@@ -9,15 +9,17 @@ import { AppError, ErrorCode, type FieldError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
 import { groupBy, loaderFor } from '../common/request-cache.js';
-import { escapeLike, requiredText } from '../common/text.js';
+import { escapeLike } from '../common/text.js';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity.js';
-import { InclusionService } from '../inclusion/inclusion.service.js';
-import { decisionAction, InclusionAction, InclusionStatus, nextStatus, type ReviewDecision } from '../inclusion/inclusion-status.js';
+import { InclusionService, type LibrarySubject } from '../inclusion/inclusion.service.js';
+import { InclusionAction, InclusionStatus, nextStatus, type ReviewDecision } from '../inclusion/inclusion-status.js';
 import { ReferenceService } from '../reference/reference.service.js';
 import { whereTaxonomyLevel1 } from '../reference/taxonomy-filter.js';
 import type { ProjectFilter, ProjectInput } from './dto/project.inputs.js';
 import { ProjectEntity } from './project.entity.js';
 import { ProjectModel } from './project.model.js';
+
+const PROJECTS: LibrarySubject<ProjectEntity, ProjectModel> = { type: 'PROJECT', entity: ProjectEntity, name: 'Project', toModel: ProjectModel.fromEntity };
 
 @Injectable()
 export class ProjectsService {
@@ -65,32 +67,19 @@ export class ProjectsService {
     });
   }
 
-  async review(ctx: RequestContext, id: string, decision: ReviewDecision, comment: string): Promise<ProjectModel> {
-    this.policy.assertRegulatorDecision(ctx.actor);
-    return this.decide(ctx, id, decisionAction(decision), requiredText(comment, 'comment'));
+  /** Admitting needs the project's enterprise still in the library (share-locked, so it is not removed meanwhile). */
+  review(ctx: RequestContext, id: string, decision: ReviewDecision, comment: string): Promise<ProjectModel> {
+    return this.inclusion.review(ctx, PROJECTS, id, decision, comment, async (m, project, action) => {
+      if (action !== InclusionAction.ADMIT) return;
+      const enterprise = await m.findOne(EnterpriseEntity, { where: { id: project.enterpriseId }, lock: { mode: 'pessimistic_read' } });
+      if (enterprise?.status !== InclusionStatus.ADMITTED) {
+        throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, `Cannot admit a project of an enterprise that is ${enterprise?.status ?? 'missing'}`);
+      }
+    });
   }
 
-  async remove(ctx: RequestContext, id: string, reason: string): Promise<ProjectModel> {
-    this.policy.assertRegulatorDecision(ctx.actor);
-    return this.decide(ctx, id, InclusionAction.REMOVE, requiredText(reason, 'reason'));
-  }
-
-  private decide(ctx: RequestContext, id: string, action: InclusionAction, comment: string): Promise<ProjectModel> {
-    return this.inclusion.decide(
-      ctx,
-      { type: 'PROJECT', entity: ProjectEntity, name: 'Project', toModel: ProjectModel.fromEntity },
-      id,
-      action,
-      comment,
-      async (m, project) => {
-        if (action !== InclusionAction.ADMIT) return;
-        // Share-locks the enterprise, so it cannot be removed while its project is being admitted.
-        const enterprise = await m.findOne(EnterpriseEntity, { where: { id: project.enterpriseId }, lock: { mode: 'pessimistic_read' } });
-        if (enterprise?.status !== InclusionStatus.ADMITTED) {
-          throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, `Cannot admit a project of an enterprise that is ${enterprise?.status ?? 'missing'}`);
-        }
-      },
-    );
+  remove(ctx: RequestContext, id: string, reason: string): Promise<ProjectModel> {
+    return this.inclusion.remove(ctx, PROJECTS, id, reason);
   }
 
   /** Batched across the request; hidden exactly like a missing record. */
