@@ -21,7 +21,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../dist/src/config/app-config.js';
 import { dataSourceOptions } from '../dist/src/database/data-source-options.js';
 import { newId } from '../dist/src/common/ids.js';
-import { usccCheckChar, USCC_ALPHABET } from '../dist/src/enterprises/uscc.js';
+import { usccCheckChar, USCC_ALPHABET } from '../dist/src/uscc/uscc.js';
 import { importLoans, summaryLine } from '../dist/src/loans/import/import-loans.js';
 import { terminalProgress } from '../dist/src/loans/import/progress.js';
 

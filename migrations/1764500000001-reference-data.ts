@@ -1,6 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { loadTaxonomy } from '../src/reference/taxonomy-loader.js';
-import { TAXONOMY_CROSSWALK_CSV_2026_11, TAXONOMY_CSV_2026_11 } from './data/taxonomy-2026-11.js';
+import { TAXONOMY_CATEGORIES_2026_11, TAXONOMY_CROSSWALK_2026_11 } from './data/taxonomy-rows-2026-11.js';
 
 /** Administrative divisions (GB/T 2260) and the green taxonomy catalogues with their crosswalk. */
 export class ReferenceData1764500000001 implements MigrationInterface {
@@ -72,7 +71,26 @@ export class ReferenceData1764500000001 implements MigrationInterface {
         CONSTRAINT fk_taxonomy_crosswalk_from FOREIGN KEY (from_catalogue, from_code) REFERENCES taxonomy_category (catalogue, code),
         CONSTRAINT fk_taxonomy_crosswalk_to FOREIGN KEY (to_catalogue, to_code) REFERENCES taxonomy_category (catalogue, code)
       )`);
-    await loadTaxonomy((sql, params) => q.query(sql, params), TAXONOMY_CSV_2026_11, TAXONOMY_CROSSWALK_CSV_2026_11, 'reference data 2026-11');
+    // Frozen rows in one statement each (no application code, so this migration loads the same rows forever).
+    const source = 'reference data 2026-11';
+    const cats = TAXONOMY_CATEGORIES_2026_11;
+    await q.query(
+      `INSERT INTO taxonomy_category (catalogue, code, level, parent_code, name_zh, name, source)
+       SELECT catalogue, code, level, parent_code, name_zh, name, $7
+         FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::text[], $6::text[])
+              AS r (catalogue, code, level, parent_code, name_zh, name)`,
+      [cats.map((c) => c[0]), cats.map((c) => c[1]), cats.map((c) => c[2]), cats.map((c) => c[3]), cats.map((c) => c[4]), cats.map((c) => c[5]), source],
+    );
+    // As first loaded: a mapping naming a category the catalogue does not hold (an unverified deeper code) is skipped.
+    const maps = TAXONOMY_CROSSWALK_2026_11;
+    await q.query(
+      `INSERT INTO taxonomy_crosswalk (from_catalogue, from_code, to_catalogue, to_code, note)
+       SELECT r.from_catalogue, r.from_code, r.to_catalogue, r.to_code, r.note
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r (from_catalogue, from_code, to_catalogue, to_code, note)
+        WHERE EXISTS (SELECT 1 FROM taxonomy_category c WHERE c.catalogue = r.from_catalogue AND c.code = r.from_code)
+          AND EXISTS (SELECT 1 FROM taxonomy_category c WHERE c.catalogue = r.to_catalogue AND c.code = r.to_code)`,
+      [maps.map((m) => m[0]), maps.map((m) => m[1]), maps.map((m) => m[2]), maps.map((m) => m[3]), maps.map((m) => m[4])],
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

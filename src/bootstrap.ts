@@ -8,7 +8,6 @@ import { AppModule } from './app.module.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { loadOrCreateLocalSecret, startEmbeddedPostgres, type EmbeddedPostgres } from './database/embedded-postgres.js';
 import type { DatabaseTarget } from './database/data-source-options.js';
-import { AuditService } from './audit/audit.service.js';
 import { ensureFirstAdmin, type FirstAdminResult } from './auth/identity.service.js';
 import { JsonLogger } from './common/logger.js';
 import { requestScopeMiddleware } from './common/request-scope.js';
@@ -55,7 +54,7 @@ export async function createRegistry(env: NodeJS.ProcessEnv = process.env, optio
     app.set('trust proxy', false);
     await app.init();
     const dataSource = app.get<DataSource>(getDataSourceToken());
-    const firstAdmin = await ensureFirstAdmin(dataSource, app.get(AuditService), config.admin, database.embedded);
+    const firstAdmin = await ensureFirstAdmin(dataSource, config.admin, database.embedded);
     let closed = false;
     return {
       app,

@@ -63,7 +63,7 @@ describe('inclusion workflow, end to end', () => {
           status
           reviews { decision comment reviewer { userId displayName } at fromStatus toStatus }
           history { action actor { organizationId } toStatus }
-          projects { id status realm totalInvestment startDate taxonomy { code level1Code nameZh } district { nameZh } enterprise { id } }
+          projects { totalCount edges { node { id status realm totalInvestment startDate taxonomy { code level1Code nameZh } district { nameZh } enterprise { id } } } }
         }
       }`,
       { id: e.id },
@@ -77,7 +77,8 @@ describe('inclusion workflow, end to end', () => {
     expect(ent.reviews[0].reviewer.displayName).toBe('Administrator');
     expect(ent.history.map((h: any) => h.action)).toEqual(['SUBMIT', 'ADMIT']);
     expect(ent.history[0].actor.organizationId).toBe(org.organizationId);
-    expect(ent.projects).toEqual([
+    expect(ent.projects.totalCount).toBe(1);
+    expect(ent.projects.edges.map((e: any) => e.node)).toEqual([
       {
         id: projectId,
         status: 'ADMITTED',

@@ -203,6 +203,51 @@ describe('loans file', () => {
     await expect(run({ loansFile, bank: '91350203MA0EXAMP14' })).rejects.toThrow(/no organisation has the id, USCC or name/);
     await expect(run({ loansFile, bank: borrowerA.organizationId })).rejects.toThrow(/is a ENTERPRISE organisation, not a BANK/);
   });
+
+  it('refuses a --bank that names two organisations (one has the USCC, another is named like it), listing both, and takes the id', async () => {
+    const uscc = validUscc('350200');
+    const create = async (name: string, withUscc: boolean) =>
+      (await t.gql(`mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { id } }`, { i: { kind: 'BANK', name, ...(withUscc ? { uscc } : {}) } }, t.adminToken))
+        .data!.createOrganization.id as string;
+    const holder = await create('Bank holding the USCC', true);
+    const namedLikeIt = await create(uscc, false);
+    const loansFile = file('ambiguous-bank.csv', [LOAN_HEADER, loanLine('GL-AMB-1', borrowerA.uscc)]);
+    const loansOf = async (org: string) => (await t.sql(`SELECT count(*)::int AS n FROM green_loan WHERE bank_organization_id = $1`, [org]))[0].n;
+
+    const refused = await run({ loansFile, bank: uscc }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(LoanImportError);
+    const message = (refused as Error).message;
+    expect(message).toMatch(new RegExp(`names 2 organisations`));
+    expect(message).toContain(`${holder}  "Bank holding the USCC"  USCC ${uscc}  BANK`);
+    expect(message).toContain(`${namedLikeIt}  "${uscc}"  USCC (none)  BANK`);
+    expect(message).toMatch(/Pass the organisation id of the bank you mean with --bank/);
+    expect([await loansOf(holder), await loansOf(namedLikeIt)]).toEqual([0, 0]);
+    expect(existsSync(`${loansFile}.rejects.csv`)).toBe(false);
+
+    expect(await run({ loansFile, bank: holder })).toMatchObject({ bankOrganizationId: holder, loans: { loaded: 1, skipped: 0, rejected: 0 } });
+    expect([await loansOf(holder), await loansOf(namedLikeIt)]).toEqual([1, 0]);
+  });
+
+  it('skips a loan row equal to the stored loan however it is spelled, and refuses one that differs, naming the stored values', async () => {
+    const first = file('differ-1.csv', [LOAN_HEADER, loanLine('DF-1', borrowerA.uscc), loanLine('DF-2', borrowerB.uscc, { project: projectB })]);
+    expect((await run({ loansFile: first })).loans).toEqual({ loaded: 2, skipped: 0, rejected: 0 });
+    const again = file('differ-2.csv', [
+      LOAN_HEADER,
+      // The same loan: other spellings of the same values.
+      loanLine('DF-1', borrowerA.uscc.toLowerCase(), { principal: '1000000', currency: 'cny', rate: '0.034500' }),
+      loanLine('DF-2', borrowerB.uscc, { project: projectB, principal: '2000000.00', maturity: '2030-01-15' }),
+      loanLine('DF-3', borrowerA.uscc),
+    ]);
+    const second = await run({ loansFile: again });
+    expect(second.loans).toEqual({ loaded: 1, skipped: 1, rejected: 1 });
+    expect([...rejects(second.rejectsFile, LOAN_HEADER).entries()]).toEqual([
+      [3, 'contract_number: already registered by this bank; this row differs in principal (stored 1000000.00) and maturity_on (stored 2029-01-15)'],
+    ]);
+    const [stored] = await t.sql(`SELECT principal, maturity_on::text AS maturity_on FROM green_loan WHERE bank_organization_id = $1 AND contract_number = 'DF-2'`, [
+      bank.organizationId,
+    ]);
+    expect(stored).toEqual({ principal: '1000000.00', maturity_on: '2029-01-15' });
+  });
 });
 
 describe('events file', () => {
@@ -275,6 +320,90 @@ describe('events file', () => {
     expect(await auditRows('greenLoan.importEvents')).toHaveLength(3);
   });
 
+  it('skips a re-sent event that says the same (amounts compared as decimals) and refuses one that says something else', async () => {
+    const loansFile = file('changed-loans.csv', [LOAN_HEADER, loanLine('CH-1', borrowerA.uscc, { principal: '1000.00' })]);
+    const sent = file('changed-1.csv', [EVENT_HEADER, 'CH-1,DISBURSEMENT,500.00,2024-02-01,C1', 'CH-1,REPAYMENT,100,2024-03-01,C2']);
+    expect((await run({ loansFile, eventsFile: sent })).events).toEqual({ loaded: 2, skipped: 0, rejected: 0 });
+    const [{ id }] = await t.sql(`SELECT id FROM green_loan WHERE bank_organization_id = $1 AND contract_number = 'CH-1'`, [bank.organizationId]);
+    const before = (await t.gql(BALANCE, { id }, bank.token)).data!.greenLoan;
+    expect(before).toEqual({ outstandingBalance: '400.00', disbursedTotal: '500.00', repaidTotal: '100.00' });
+
+    const resent = file('changed-2.csv', [
+      EVENT_HEADER,
+      'CH-1,DISBURSEMENT,500,2024-02-01,C1', // 2 the same event
+      'CH-1,REPAYMENT,100.5,2024-03-01,C2', // 3 another amount
+    ]);
+    const second = await run({ loansFile, eventsFile: resent });
+    expect(second.events).toEqual({ loaded: 0, skipped: 1, rejected: 1 });
+    expect([...rejects(second.eventsRejectsFile!, EVENT_HEADER).entries()]).toEqual([
+      [3, 'event_ref: already recorded for this loan as REPAYMENT 100.00 on 2024-03-01; this row differs in amount'],
+    ]);
+    const swapped = file('changed-3.csv', [EVENT_HEADER, 'CH-1,DISBURSEMENT,100.00,2024-03-02,C2', 'CH-1,REPAYMENT,500.00,2024-02-01,C1']);
+    const third = await run({ loansFile, eventsFile: swapped });
+    expect(third.events).toEqual({ loaded: 0, skipped: 0, rejected: 2 });
+    expect([...rejects(third.eventsRejectsFile!, EVENT_HEADER).entries()]).toEqual([
+      [2, 'event_ref: already recorded for this loan as REPAYMENT 100.00 on 2024-03-01; this row differs in kind and on'],
+      [3, 'event_ref: already recorded for this loan as DISBURSEMENT 500.00 on 2024-02-01; this row differs in kind'],
+    ]);
+    expect((await t.gql(BALANCE, { id }, bank.token)).data!.greenLoan).toEqual(before);
+    expect((await t.sql(`SELECT count(*)::int AS n FROM loan_event WHERE loan_id = $1`, [id]))[0].n).toBe(2);
+  });
+
+  it('gives back-dated events, across batches, exactly the API’s verdicts, and writes them as the import (nobody recorded them)', async () => {
+    const loansFile = file('dated-loans.csv', [LOAN_HEADER, loanLine('BD-1', borrowerA.uscc, { principal: '1000.00', signed: '2024-01-15' })]);
+    const rows = [
+      'DISBURSEMENT,1000.00,2024-03-01', // fine
+      'REPAYMENT,600.00,2024-05-01', // fine: 400 left from 2024-05-01
+      'REPAYMENT,100.00,2024-02-15', // before the drawing: nothing to repay then
+      'REPAYMENT,400.01,2024-04-01', // 1000 then, but only 400 from 2024-05-01 on
+      'REPAYMENT,300.00,2024-04-01', // fine: 100 left from 2024-05-01
+      'REPAYMENT,100.01,2024-03-15',
+      'DISBURSEMENT,0.01,2024-06-01', // the principal is drawn
+      'REPAYMENT,100.00,2024-03-01', // fine, the same day as the drawing: repaid in full from 2024-05-01
+      'REPAYMENT,0.01,2024-06-01',
+      'REPAYMENT,0.01,2024-04-30',
+    ];
+    const eventsFile = file('dated-events.csv', [EVENT_HEADER, ...rows.map((r, i) => `BD-1,${r},BD-R${i}`)]);
+    const result = await run({ loansFile, eventsFile, batchSize: 2 });
+    const refusedLines = [...rejects(result.eventsRejectsFile!, EVENT_HEADER).keys()];
+    expect(result.events).toEqual({ loaded: 4, skipped: 0, rejected: 6 });
+
+    // The same events one by one through the API on a twin loan.
+    const twin = await t.gql(
+      `mutation($i: GreenLoanInput!) { registerGreenLoan(input: $i) { id } }`,
+      {
+        i: {
+          contractNumber: 'BD-TWIN',
+          borrowerEnterpriseId: borrowerA.enterpriseId,
+          principal: '1000.00',
+          interestRate: '0.0345',
+          signedOn: '2024-01-15',
+          maturityOn: '2029-01-15',
+          taxonomy: { catalogue: 'GBEPC_2021', code: '3.2.2.2' },
+          carbonBenefit: 'DIRECT',
+        },
+      },
+      bank.token,
+    );
+    const twinId = twin.data!.registerGreenLoan.id;
+    const apiRefused: number[] = [];
+    for (const [i, r] of rows.entries()) {
+      const [kind, amount, on] = r.split(',');
+      const op = kind === 'DISBURSEMENT' ? 'recordLoanDisbursement' : 'recordLoanRepayment';
+      const res = await t.gql(`mutation($l: ID!, $a: Decimal!, $on: Date!) { ${op}(loanId: $l, amount: $a, on: $on) { id } }`, { l: twinId, a: amount, on }, bank.token);
+      if (res.errors) apiRefused.push(i + 2);
+    }
+    expect(refusedLines).toEqual(apiRefused);
+
+    const [loan] = await t.sql(`SELECT id, disbursed_total, repaid_total, updated_at FROM green_loan WHERE bank_organization_id = $1 AND contract_number = 'BD-1'`, [
+      bank.organizationId,
+    ]);
+    expect(loan).toMatchObject({ disbursed_total: '1000.00', repaid_total: '1000.00' });
+    const written = await t.sql(`SELECT recorded_by_user_id, recorded_by_api_key_id, recorded_at FROM loan_event WHERE loan_id = $1`, [loan.id]);
+    expect(written).toHaveLength(4);
+    for (const e of written) expect(e).toEqual({ recorded_by_user_id: null, recorded_by_api_key_id: null, recorded_at: expect.any(Date) });
+  });
+
   it('loads the example files of docs/loan-import.md as documented', async () => {
     for (const [uscc, districtCode] of [
       ['91350203MA0EXAMP14', '350203'],
@@ -333,10 +462,10 @@ describe('the command line', () => {
     await exec(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(build, 'dist')], { cwd: ROOT }).catch(
       (err: { stdout?: string }) => {
         // Type errors elsewhere in the tree still emit JavaScript; only a missing CLI is fatal.
-        if (!existsSync(join(build, 'dist/src/loans/import/import-loans-cli.js'))) throw new Error(`build failed: ${err.stdout ?? err}`);
+        if (!existsSync(join(build, 'dist/src/cli/import-loans.js'))) throw new Error(`build failed: ${err.stdout ?? err}`);
       },
     );
-    cli = join(build, 'dist/src/loans/import/import-loans-cli.js');
+    cli = join(build, 'dist/src/cli/import-loans.js');
   }, 300_000);
   afterAll(() => {
     if (build) rmSync(build, { recursive: true, force: true });

@@ -90,12 +90,12 @@ describe('register → disburse → repay → balances', () => {
     expect(await at('2030-01-01')).toMatchObject({ status: 'MATURED' });
 
     const full = await t.gql(
-      `query($id: ID!) { greenLoan(id: $id) { events { kind amount on } bank { id kind } borrower { id } project { id } taxonomy { level1Code } district { nameZh } } }`,
+      `query($id: ID!) { greenLoan(id: $id) { events { totalCount edges { node { kind amount on } } } bank { id kind } borrower { id } project { id } taxonomy { level1Code } district { nameZh } } }`,
       { id: l.id },
       bank.token,
     );
     expect(full.errors).toBeUndefined();
-    expect(full.data!.greenLoan.events.map((e: any) => `${e.kind} ${e.amount} ${e.on}`)).toEqual([
+    expect(full.data!.greenLoan.events.edges.map(({ node: e }: any) => `${e.kind} ${e.amount} ${e.on}`)).toEqual([
       'DISBURSEMENT 600000.00 2024-02-01',
       'DISBURSEMENT 400000.00 2024-03-01',
       'REPAYMENT 100000.10 2024-06-30',
@@ -310,13 +310,53 @@ describe('no N+1', () => {
     const { result: res, statements } = await countStatements(t, () =>
       t.gql(
         `{ greenLoans(first: 50) { edges { node { id outstandingBalance(asOf: "2024-06-01") status
-            borrower { name } bank { name } project { name } events { amount } taxonomy { nameZh } district { nameZh } } } } }`,
+            borrower { name } bank { name } project { name } events { edges { node { amount } } } taxonomy { nameZh } district { nameZh } } } } }`,
         {},
         bank.token,
       ),
     );
     expect(res.errors).toBeUndefined();
     expect(res.data!.greenLoans.edges).toHaveLength(50);
-    expect(statements).toBeLessThanOrEqual(10);
+    // Authentication, count, page, and per nested field one batch (events: a page of ids, then the rows).
+    expect(statements).toBeLessThanOrEqual(11);
+  });
+});
+
+describe('the ledger on a longer history', () => {
+  it('checks a back-dated repayment against the later events to the cent, and a repayment on the latest date against today’s balance', async () => {
+    const id = await register({ principal: '10000.00', signedOn: '2024-01-15' });
+    // Ten drawings of 100 (2024-02-01 … 02-10), then ten repayments of 50 (03-01 … 03-10): 500 outstanding today.
+    for (let d = 1; d <= 10; d++) expect((await t.gql(DISBURSE, { l: id, a: '100.00', on: `2024-02-${String(d).padStart(2, '0')}` }, bank.token)).errors).toBeUndefined();
+    for (let d = 1; d <= 10; d++) expect((await t.gql(REPAY, { l: id, a: '50', on: `2024-03-${String(d).padStart(2, '0')}` }, bank.token)).errors).toBeUndefined();
+    // On 2024-02-05 the balance is 500 and never lower afterwards (it rises to 1000, then falls back to 500).
+    const res = await refused('INSUFFICIENT_BALANCE', () => t.gql(REPAY, { l: id, a: '500.01', on: '2024-02-05' }, bank.token));
+    expect(res.errors![0].message).toBe('Repaying 500.01 on 2024-02-05 would take the balance below zero: at most 500.00 can be repaid on that date');
+    // On 2024-02-03 only 300 is out.
+    await refused('INSUFFICIENT_BALANCE', () => t.gql(REPAY, { l: id, a: '300.01', on: '2024-02-03' }, bank.token));
+    expect((await t.gql(REPAY, { l: id, a: '300.00', on: '2024-02-03' }, bank.token)).errors).toBeUndefined();
+    // 200 left; on the latest event date, as on any later one, today's balance is the limit.
+    await refused('INSUFFICIENT_BALANCE', () => t.gql(REPAY, { l: id, a: '200.01', on: '2024-03-10' }, bank.token));
+    expect((await t.gql(REPAY, { l: id, a: '200.00', on: '2024-03-10' }, bank.token)).errors).toBeUndefined();
+    await refused('INSUFFICIENT_BALANCE', () => t.gql(REPAY, { l: id, a: '0.01', on: '2024-12-31' }, bank.token));
+    // Drawing is limited by what is drawn, whatever was repaid: 9000 left of the principal.
+    await refused('INSUFFICIENT_BALANCE', () => t.gql(DISBURSE, { l: id, a: '9000.01', on: '2024-04-01' }, bank.token));
+    expect((await t.gql(BALANCE, { id, d: null }, bank.token)).data!.greenLoan).toMatchObject({ outstandingBalance: '0.00', disbursedTotal: '1000.00', repaidTotal: '1000.00' });
+  });
+
+  it('records who recorded each event and when, and moves the loan’s totals and updated_at with it', async () => {
+    const id = await register({ principal: '1000.00' });
+    await t.gql(DISBURSE, { l: id, a: '300', on: '2024-02-01' }, bank.token);
+    const key = (await t.gql(`mutation { createApiKey(name: "ledger writer") { id key } }`, {}, bank.token)).data!.createApiKey;
+    await t.gql(REPAY, { l: id, a: '100.00', on: '2024-03-01' }, key.key);
+    const events = await t.sql(
+      `SELECT kind, amount, recorded_by_user_id, recorded_by_api_key_id, recorded_at, external_ref FROM loan_event WHERE loan_id = $1 ORDER BY occurred_on`,
+      [id],
+    );
+    expect(events).toEqual([
+      { kind: 'DISBURSEMENT', amount: '300.00', recorded_by_user_id: bank.userId, recorded_by_api_key_id: null, recorded_at: expect.any(Date), external_ref: null },
+      { kind: 'REPAYMENT', amount: '100.00', recorded_by_user_id: null, recorded_by_api_key_id: key.id, recorded_at: expect.any(Date), external_ref: null },
+    ]);
+    const [loan] = await t.sql(`SELECT disbursed_total, repaid_total, updated_at FROM green_loan WHERE id = $1`, [id]);
+    expect(loan).toEqual({ disbursed_total: '300.00', repaid_total: '100.00', updated_at: events[1].recorded_at });
   });
 });

@@ -1,3 +1,5 @@
+import { Transform } from 'class-transformer';
+import { lowerUuid } from '../common/uuid.pipe.js';
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { DateTimeScalar } from '../common/date.js';
 import { IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
@@ -44,8 +46,8 @@ export class AuditEventFilter {
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) entityType?: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) entityId?: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) action?: string;
-  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() organizationId?: string;
-  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() actorUserId?: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @Transform(lowerUuid) @IsUUID() organizationId?: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @Transform(lowerUuid) @IsUUID() actorUserId?: string;
   @Field(() => DateTimeScalar, { nullable: true, description: 'From this instant (inclusive).' }) @IsOptional() @IsDate() from?: Date;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Before this instant (exclusive).' }) @IsOptional() @IsDate() to?: Date;
 }

@@ -1,6 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import type { RequestContext } from '../auth/actor.js';
-import { Ctx } from '../auth/public.decorator.js';
+import type { RequestContext } from '../common/actor.js';
+import { Ctx } from '../common/context.decorators.js';
 import { PageArgs } from '../common/pagination.js';
 import { AuditService } from './audit.service.js';
 import { AuditEventConnection, AuditEventFilter } from './audit-event.model.js';

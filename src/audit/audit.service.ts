@@ -1,55 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { Actor, RequestContext } from '../auth/actor.js';
-import { AccessPolicy } from '../auth/access-policy.js';
-import { newId } from '../common/ids.js';
+import type { DataSource } from 'typeorm';
+import type { RequestContext } from '../common/actor.js';
+import { AccessPolicy } from '../access/access-policy.js';
 import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { AuditEventModel, type AuditEventFilter } from './audit-event.model.js';
 
-export interface AuditRecord {
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  before?: unknown;
-  after?: unknown;
-}
-
-/** The one writer of audit rows; also used by the command-line tools, which run outside the app. */
-export async function writeAuditEvent(manager: EntityManager, actor: Actor | null, requestId: string, rec: AuditRecord): Promise<void> {
-  await manager.query(
-    `INSERT INTO audit_event (id, actor_user_id, actor_api_key_id, organization_id, action, entity_type, entity_id, before, after, request_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      newId(),
-      actor?.userId ?? null,
-      actor?.apiKeyId ?? null,
-      actor?.organizationId ?? null,
-      rec.action,
-      rec.entityType,
-      rec.entityId,
-      rec.before === undefined ? null : JSON.stringify(rec.before),
-      rec.after === undefined ? null : JSON.stringify(rec.after),
-      requestId,
-    ],
-  );
-}
-
+/** Reads the audit trail (the regulator's). Rows are written by the mutation path only. */
 @Injectable()
 export class AuditService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly policy: AccessPolicy,
   ) {}
-
-  /**
-   * Writes one audit row through the caller's transaction manager, so the row commits or rolls back with the change.
-   * `before`/`after` are API models (never entities), so secrets such as password hashes cannot reach the trail.
-   */
-  record(manager: EntityManager, ctx: RequestContext | { actor: Actor | null; requestId: string }, rec: AuditRecord): Promise<void> {
-    return writeAuditEvent(manager, ctx.actor, ctx.requestId, rec);
-  }
 
   async list(ctx: RequestContext, filter: AuditEventFilter | undefined, page: PageArgs): Promise<Connection<AuditEventModel>> {
     this.policy.assertRegulator(ctx.actor);

@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError } from '../common/errors.js';
-import { IS_PUBLIC, requestOf } from './public.decorator.js';
+import { IS_PUBLIC, requestOf } from '../common/context.decorators.js';
 import { TokenService } from './token.service.js';
 
 /** Global and default-deny: every operation needs a valid bearer credential unless marked `@Public()`. */

@@ -1,10 +1,10 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { RequestContext } from './actor.js';
+import type { RequestContext } from '../common/actor.js';
 import { AuthService } from './auth.service.js';
 import { CreateOrganizationInput, CreateUserInput } from './dto/identity.inputs.js';
 import { IdentityService } from './identity.service.js';
 import { ApiKeyModel, AuthPayloadModel, CreatedApiKeyModel, OrganizationModel, UserModel } from './models.js';
-import { ClientAddress, Ctx, Public, RequestId } from './public.decorator.js';
+import { ClientAddress, Ctx, Public, RequestId } from '../common/context.decorators.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 
 @Resolver()

@@ -1,20 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { AppError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import { OrganizationKind, UserRole, type Actor } from './actor.js';
+import { OrganizationKind, UserRole, type Actor } from '../common/actor.js';
 import { RefreshTokenEntity, UserEntity } from './entities.js';
 import { IdentityService } from './identity.service.js';
 import { LoginThrottle } from './login-throttle.js';
 import { AuthPayloadModel } from './models.js';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.js';
 import { TokenService } from './token.service.js';
+import { MutationRunner, type Written } from '../mutation/mutation.js';
 
 const BAD_CREDENTIALS = 'Invalid e-mail or password';
+
+type RefreshOutcome = { error: string } | { payload: AuthPayloadModel };
 
 @Injectable()
 export class AuthService {
@@ -26,7 +28,7 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tokens: TokenService,
     private readonly identity: IdentityService,
-    private readonly audit: AuditService,
+    private readonly mutations: MutationRunner,
     private readonly throttle: LoginThrottle,
   ) {
     this.decoyHash = hashPassword(randomToken(16));
@@ -42,14 +44,9 @@ export class AuthService {
       throw AppError.unauthenticated(BAD_CREDENTIALS);
     }
     this.throttle.recordSuccess(normalized);
-    return this.dataSource.transaction(async (m) => {
-      const payload = await this.issue(m, user.id, newId());
-      await this.audit.record(m, { actor: await this.actorOf(m, user), requestId }, {
-        action: 'auth.login',
-        entityType: 'User',
-        entityId: user.id,
-      });
-      return payload;
+    return this.mutations.run({ actor: await this.actorOf(user), requestId }, {
+      operation: 'login',
+      work: async (m) => ({ result: await this.issue(m, user.id, newId()), audit: { action: 'auth.login', entityType: 'User', entityId: user.id } }),
     });
   }
 
@@ -59,32 +56,32 @@ export class AuthService {
    */
   async refresh(refreshToken: string, requestId: string): Promise<AuthPayloadModel> {
     const hash = sha256(refreshToken);
-    const outcome = await this.dataSource.transaction(async (m) => {
-      const token = await m.findOne(RefreshTokenEntity, { where: { tokenHash: hash }, lock: { mode: 'pessimistic_write' } });
-      if (!token) return { error: 'The refresh token is not valid' } as const;
-      const now = new Date();
-      if (token.usedAt || token.revokedAt) {
-        await m.query(`UPDATE refresh_token SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, [token.familyId, now]);
-        const user = await m.findOneByOrFail(UserEntity, { id: token.userId });
-        await this.audit.record(m, { actor: await this.actorOf(m, user), requestId }, {
-          action: 'auth.refreshTokenReuse',
-          entityType: 'RefreshTokenFamily',
-          entityId: token.familyId,
-        });
-        return { error: 'The refresh token was already used; its session is revoked. Log in again.' } as const;
-      }
-      if (token.expiresAt <= now) return { error: 'The refresh token has expired' } as const;
-      const user = await m.findOneBy(UserEntity, { id: token.userId });
-      if (!user?.active) return { error: 'The refresh token is not valid' } as const;
-      token.usedAt = now;
-      await m.save(token);
-      const payload = await this.issue(m, user.id, token.familyId);
-      await this.audit.record(m, { actor: await this.actorOf(m, user), requestId }, {
-        action: 'auth.refresh',
-        entityType: 'RefreshTokenFamily',
-        entityId: token.familyId,
-      });
-      return { payload } as const;
+    // The actor is known only once the token is found: the audit rows name it through `actorOf` inside the work.
+    const outcome = await this.mutations.run({ actor: null, requestId }, {
+      operation: 'refreshToken',
+      work: async (m): Promise<Written<RefreshOutcome>> => {
+        const token = await m.findOne(RefreshTokenEntity, { where: { tokenHash: hash }, lock: { mode: 'pessimistic_write' } });
+        if (!token) return { result: { error: 'The refresh token is not valid' }, audit: [] };
+        const now = new Date();
+        if (token.usedAt || token.revokedAt) {
+          await m.query(`UPDATE refresh_token SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, [token.familyId, now]);
+          return {
+            result: { error: 'The refresh token was already used; its session is revoked. Log in again.' },
+            audit: { action: 'auth.refreshTokenReuse', entityType: 'RefreshTokenFamily', entityId: token.familyId },
+            actor: await this.actorOf(await m.findOneByOrFail(UserEntity, { id: token.userId }), m),
+          };
+        }
+        if (token.expiresAt <= now) return { result: { error: 'The refresh token has expired' }, audit: [] };
+        const user = await m.findOneBy(UserEntity, { id: token.userId });
+        if (!user?.active) return { result: { error: 'The refresh token is not valid' }, audit: [] };
+        token.usedAt = now;
+        await m.save(token);
+        return {
+          result: { payload: await this.issue(m, user.id, token.familyId) },
+          audit: { action: 'auth.refresh', entityType: 'RefreshTokenFamily', entityId: token.familyId },
+          actor: await this.actorOf(user, m),
+        };
+      },
     });
     if ('error' in outcome) throw AppError.unauthenticated(outcome.error);
     return outcome.payload;
@@ -114,7 +111,7 @@ export class AuthService {
     });
   }
 
-  private async actorOf(m: EntityManager, user: UserEntity): Promise<Actor> {
+  private async actorOf(user: UserEntity, m: EntityManager = this.dataSource.manager): Promise<Actor> {
     const [org] = await m.query(`SELECT kind FROM organization WHERE id = $1`, [user.organizationId]);
     return {
       userId: user.id,

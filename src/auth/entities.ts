@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { OrganizationKind, UserRole } from './actor.js';
+import { OrganizationKind, UserRole } from '../common/actor.js';
 
 @Entity({ name: 'organization' })
 export class OrganizationEntity {

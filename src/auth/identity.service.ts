@@ -3,12 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { loaderFor } from '../common/request-cache.js';
-import { AuditService } from '../audit/audit.service.js';
 import { AppError, type FieldError } from '../common/errors.js';
-import { UsccAllowlistService } from '../enterprises/uscc-allowlist.service.js';
+import { UsccAllowlistService } from '../uscc/uscc-allowlist.service.js';
+import { MutationRunner, runMutation } from '../mutation/mutation.js';
 import { newId } from '../common/ids.js';
-import { OrganizationKind, UserRole, type RequestContext } from './actor.js';
-import { AccessPolicy } from './access-policy.js';
+import { OrganizationKind, UserRole, type RequestContext } from '../common/actor.js';
+import { AccessPolicy } from '../access/access-policy.js';
 import type { CreateOrganizationInput, CreateUserInput } from './dto/identity.inputs.js';
 import { ApiKeyEntity, OrganizationEntity, UserEntity } from './entities.js';
 import { ApiKeyModel, CreatedApiKeyModel, OrganizationModel, UserModel } from './models.js';
@@ -20,7 +20,7 @@ export class IdentityService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly policy: AccessPolicy,
-    private readonly audit: AuditService,
+    private readonly mutations: MutationRunner,
     private readonly allowlist: UsccAllowlistService,
   ) {}
 
@@ -32,7 +32,7 @@ export class IdentityService {
   async organization(ctx: RequestContext, id: string): Promise<OrganizationModel> {
     const org = await this.dataSource.getRepository(OrganizationEntity).findOneBy({ id });
     // Organisations are not secret among participants, but only the regulator lists them all; others see their own.
-    if (!org || !this.policy.ownsOrRegulates(ctx.actor, org.id)) throw AppError.notFound('Organization');
+    if (!org || !this.policy.organizationScope(ctx.actor).allows(org)) throw AppError.notFound('Organization');
     return OrganizationModel.fromEntity(org);
   }
 
@@ -54,31 +54,33 @@ export class IdentityService {
 
   async createOrganization(ctx: RequestContext, input: CreateOrganizationInput): Promise<OrganizationModel> {
     this.policy.assertCanCreateOrganization(ctx.actor);
-    return this.dataSource.transaction(async (m) => {
-      const problems: FieldError[] = [];
-      const taken = await m.query(`SELECT 1 FROM organization WHERE lower(name) = lower($1)`, [input.name]);
-      if (taken.length) problems.push({ path: 'input.name', message: 'an organisation with this name already exists' });
-      if (input.uscc) {
-        const usccProblem = await this.allowlist.usccProblem(m, input.uscc);
-        if (usccProblem) problems.push({ path: 'input.uscc', message: usccProblem });
-        else if ((await m.query(`SELECT 1 FROM organization WHERE uscc = $1`, [input.uscc])).length) {
-          problems.push({ path: 'input.uscc', message: 'another organisation is registered with this USCC' });
+    return this.mutations.run(ctx, {
+      operation: 'createOrganization',
+      work: async (m) => {
+        const problems: FieldError[] = [];
+        const taken = await m.query(`SELECT 1 FROM organization WHERE lower(name) = lower($1)`, [input.name]);
+        if (taken.length) problems.push({ path: 'input.name', message: 'an organisation with this name already exists' });
+        if (input.uscc) {
+          const usccProblem = await this.allowlist.usccProblem(m, input.uscc);
+          if (usccProblem) problems.push({ path: 'input.uscc', message: usccProblem });
+          else if ((await m.query(`SELECT 1 FROM organization WHERE uscc = $1`, [input.uscc])).length) {
+            problems.push({ path: 'input.uscc', message: 'another organisation is registered with this USCC' });
+          }
         }
-      }
-      if (problems.length) throw AppError.badInput(problems);
-      const org = await m.save(
-        m.create(OrganizationEntity, {
-          id: newId(),
-          kind: input.kind,
-          name: input.name,
-          nameZh: input.nameZh ?? null,
-          uscc: input.uscc ?? null,
-          createdAt: new Date(),
-        }),
-      );
-      const model = OrganizationModel.fromEntity(org);
-      await this.audit.record(m, ctx, { action: 'organization.create', entityType: 'Organization', entityId: org.id, after: model });
-      return model;
+        if (problems.length) throw AppError.badInput(problems);
+        const org = await m.save(
+          m.create(OrganizationEntity, {
+            id: newId(),
+            kind: input.kind,
+            name: input.name,
+            nameZh: input.nameZh ?? null,
+            uscc: input.uscc ?? null,
+            createdAt: new Date(),
+          }),
+        );
+        const model = OrganizationModel.fromEntity(org);
+        return { result: model, audit: { action: 'organization.create', entityType: 'Organization', entityId: org.id, after: model } };
+      },
     });
   }
 
@@ -86,26 +88,28 @@ export class IdentityService {
     const organizationId = input.organizationId ?? ctx.actor.organizationId;
     this.policy.assertCanCreateUser(ctx.actor, organizationId);
     const passwordHash = await hashPassword(input.password);
-    return this.dataSource.transaction(async (m) => {
-      const org = await m.findOneBy(OrganizationEntity, { id: organizationId });
-      if (!org) throw AppError.field('input.organizationId', 'no such organisation');
-      const taken = await m.query(`SELECT 1 FROM app_user WHERE email = $1`, [input.email]);
-      if (taken.length) throw AppError.field('input.email', 'a user with this e-mail already exists');
-      const user = await m.save(
-        m.create(UserEntity, {
-          id: newId(),
-          organizationId,
-          email: input.email,
-          displayName: input.displayName,
-          passwordHash,
-          role: input.role,
-          active: true,
-          createdAt: new Date(),
-        }),
-      );
-      const model = UserModel.fromEntity(user, org);
-      await this.audit.record(m, ctx, { action: 'user.create', entityType: 'User', entityId: user.id, after: model });
-      return model;
+    return this.mutations.run(ctx, {
+      operation: 'createUser',
+      work: async (m) => {
+        const org = await m.findOneBy(OrganizationEntity, { id: organizationId });
+        if (!org) throw AppError.field('input.organizationId', 'no such organisation');
+        const taken = await m.query(`SELECT 1 FROM app_user WHERE email = $1`, [input.email]);
+        if (taken.length) throw AppError.field('input.email', 'a user with this e-mail already exists');
+        const user = await m.save(
+          m.create(UserEntity, {
+            id: newId(),
+            organizationId,
+            email: input.email,
+            displayName: input.displayName,
+            passwordHash,
+            role: input.role,
+            active: true,
+            createdAt: new Date(),
+          }),
+        );
+        const model = UserModel.fromEntity(user, org);
+        return { result: model, audit: { action: 'user.create', entityType: 'User', entityId: user.id, after: model } };
+      },
     });
   }
 
@@ -124,37 +128,44 @@ export class IdentityService {
     if (trimmed.length < 1 || trimmed.length > 100) throw AppError.field('name', 'must be 1 to 100 characters');
     const prefix = randomBytes(5).toString('hex');
     const key = `${API_KEY_PREFIX}${prefix}_${randomToken(32)}`;
-    return this.dataSource.transaction(async (m) => {
-      const entity = await m.save(
-        m.create(ApiKeyEntity, {
-          id: newId(),
-          organizationId: ctx.actor.organizationId,
-          createdByUserId: ctx.actor.userId!,
-          name: trimmed,
-          prefix,
-          keyHash: sha256(key),
-          createdAt: new Date(),
-          revokedAt: null,
-        }),
-      );
-      await this.audit.record(m, ctx, { action: 'apiKey.create', entityType: 'ApiKey', entityId: entity.id, after: ApiKeyModel.fromEntity(entity) });
-      return Object.assign(new CreatedApiKeyModel(), { id: entity.id, name: entity.name, prefix, key });
+    return this.mutations.run(ctx, {
+      operation: 'createApiKey',
+      work: async (m) => {
+        const entity = await m.save(
+          m.create(ApiKeyEntity, {
+            id: newId(),
+            organizationId: ctx.actor.organizationId,
+            createdByUserId: ctx.actor.userId!,
+            name: trimmed,
+            prefix,
+            keyHash: sha256(key),
+            createdAt: new Date(),
+            revokedAt: null,
+          }),
+        );
+        return {
+          result: Object.assign(new CreatedApiKeyModel(), { id: entity.id, name: entity.name, prefix, key }),
+          audit: { action: 'apiKey.create', entityType: 'ApiKey', entityId: entity.id, after: ApiKeyModel.fromEntity(entity) },
+        };
+      },
     });
   }
 
   async revokeApiKey(ctx: RequestContext, id: string): Promise<ApiKeyModel> {
     this.policy.assertCanManageApiKeys(ctx.actor);
-    return this.dataSource.transaction(async (m) => {
-      const key = await m.findOne(ApiKeyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!key || key.organizationId !== ctx.actor.organizationId) throw AppError.notFound('API key');
-      const before = ApiKeyModel.fromEntity(key);
-      if (!key.revokedAt) {
-        key.revokedAt = new Date();
-        await m.save(key);
-      }
-      const after = ApiKeyModel.fromEntity(key);
-      await this.audit.record(m, ctx, { action: 'apiKey.revoke', entityType: 'ApiKey', entityId: key.id, before, after });
-      return after;
+    return this.mutations.run(ctx, {
+      operation: 'revokeApiKey',
+      work: async (m) => {
+        const key = await m.findOne(ApiKeyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!key || key.organizationId !== ctx.actor.organizationId) throw AppError.notFound('API key');
+        const before = ApiKeyModel.fromEntity(key);
+        if (!key.revokedAt) {
+          key.revokedAt = new Date();
+          await m.save(key);
+        }
+        const after = ApiKeyModel.fromEntity(key);
+        return { result: after, audit: { action: 'apiKey.revoke', entityType: 'ApiKey', entityId: key.id, before, after } };
+      },
     });
   }
 
@@ -178,46 +189,45 @@ export interface FirstAdminResult {
  */
 export async function ensureFirstAdmin(
   dataSource: DataSource,
-  audit: AuditService,
   admin: { email?: string; password?: string },
   allowGenerated: boolean,
 ): Promise<FirstAdminResult | null> {
-  return dataSource.transaction(async (m) => {
-    // Two instances starting together must not both create an administrator.
-    await m.query(`LOCK TABLE app_user IN SHARE ROW EXCLUSIVE MODE`);
-    const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM app_user`);
-    if (count > 0) return null;
-    let email = admin.email;
-    let password = admin.password;
-    let generatedPassword: string | undefined;
-    if (!email || !password) {
-      if (!allowGenerated) return null;
-      email = email ?? 'admin@registry.local';
-      generatedPassword = randomToken(18);
-      password = generatedPassword;
-    }
-    const orgId = newId();
-    const userId = newId();
-    await m.query(`INSERT INTO organization (id, kind, name, name_zh) VALUES ($1, $2, $3, $4)`, [
-      orgId,
-      OrganizationKind.REGULATOR,
-      'Green Finance Regulator',
-      '绿色金融监管机构',
-    ]);
-    await m.query(`INSERT INTO app_user (id, organization_id, email, display_name, password_hash, role) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      userId,
-      orgId,
-      email,
-      'Administrator',
-      await hashPassword(password),
-      UserRole.ORG_ADMIN,
-    ]);
-    await audit.record(m, { actor: null, requestId: 'startup' }, {
-      action: 'user.bootstrapAdmin',
-      entityType: 'User',
-      entityId: userId,
-      after: { email, organizationId: orgId, role: UserRole.ORG_ADMIN },
-    });
-    return { email, generatedPassword };
+  return runMutation(dataSource, { actor: null, requestId: 'startup' }, {
+    operation: 'bootstrapAdmin',
+    work: async (m) => {
+      // Two instances starting together must not both create an administrator.
+      await m.query(`LOCK TABLE app_user IN SHARE ROW EXCLUSIVE MODE`);
+      const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM app_user`);
+      if (count > 0) return { result: null, audit: [] };
+      let email = admin.email;
+      let password = admin.password;
+      let generatedPassword: string | undefined;
+      if (!email || !password) {
+        if (!allowGenerated) return { result: null, audit: [] };
+        email = email ?? 'admin@registry.local';
+        generatedPassword = randomToken(18);
+        password = generatedPassword;
+      }
+      const orgId = newId();
+      const userId = newId();
+      await m.query(`INSERT INTO organization (id, kind, name, name_zh) VALUES ($1, $2, $3, $4)`, [
+        orgId,
+        OrganizationKind.REGULATOR,
+        'Green Finance Regulator',
+        '绿色金融监管机构',
+      ]);
+      await m.query(`INSERT INTO app_user (id, organization_id, email, display_name, password_hash, role) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        userId,
+        orgId,
+        email,
+        'Administrator',
+        await hashPassword(password),
+        UserRole.ORG_ADMIN,
+      ]);
+      return {
+        result: { email, generatedPassword },
+        audit: { action: 'user.bootstrapAdmin', entityType: 'User', entityId: userId, after: { email, organizationId: orgId, role: UserRole.ORG_ADMIN } },
+      };
+    },
   });
 }

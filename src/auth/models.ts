@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { DateTimeScalar } from '../common/date.js';
-import { OrganizationKind, UserRole } from './actor.js';
+import { OrganizationKind, UserRole } from '../common/actor.js';
 import type { ApiKeyEntity, OrganizationEntity, UserEntity } from './entities.js';
 
 @ObjectType('Organization')

@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG, JWT_SIGNING_SECRET } from '../config/config.tokens.js';
 import { AppError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import { OrganizationKind, UserRole, type Actor } from './actor.js';
+import { OrganizationKind, UserRole, type Actor } from '../common/actor.js';
 import { sameHash, sha256 } from './secrets.js';
 
 // Pinned: a token naming any other algorithm (including "none") is refused before its signature is looked at.

@@ -1,8 +1,8 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { RequestContext } from '../auth/actor.js';
+import type { RequestContext } from '../common/actor.js';
 import { IdentityService } from '../auth/identity.service.js';
 import { OrganizationModel } from '../auth/models.js';
-import { Ctx } from '../auth/public.decorator.js';
+import { Ctx } from '../common/context.decorators.js';
 import { DateScalar } from '../common/date.js';
 import { DecimalArg, DecimalScalar, MONEY } from '../common/decimal.js';
 import { PageArgs } from '../common/pagination.js';

@@ -1,27 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { RequestContext } from '../auth/actor.js';
-import { AuditService } from '../audit/audit.service.js';
+import type { RequestContext } from '../common/actor.js';
 import { isCurrencyCode } from '../common/currency.js';
 import { AppError, ErrorCode, type FieldError } from '../common/errors.js';
-import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { newId } from '../common/ids.js';
 import { lockKeys } from '../common/locks.js';
 import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
 import { groupBy, loaderFor } from '../common/request-cache.js';
 import { escapeLike } from '../common/text.js';
-import { EnterpriseEntity } from '../enterprises/enterprise.entity.js';
-import { InclusionStatus } from '../inclusion/inclusion-status.js';
-import { ProjectEntity } from '../projects/project.entity.js';
+import { lockAdmittedEnterprise, lockAdmittedProject } from '../inclusion/admission.js';
+import { currentStateOf, insertRecord, MutationRunner, type RecordKind } from '../mutation/mutation.js';
 import { allocatedTotalAfter, allocationProblem, unallocatedOf } from './bond-proceeds.js';
 import type { GreenBondFilter, GreenBondInput } from './dto/green-bond.inputs.js';
 import { BondAllocationEntity, GreenBondEntity } from './green-bond.entity.js';
-import { AccessPolicy } from '../auth/access-policy.js';
+import { AccessPolicy } from '../access/access-policy.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { todayIn } from '../common/clock.js';
 import { BondAllocationModel, GreenBondModel } from './green-bond.model.js';
+
+const GREEN_BONDS: RecordKind<GreenBondEntity, GreenBondModel> = { entity: GreenBondEntity, entityType: 'GreenBond', toModel: GreenBondModel.fromEntity };
 
 @Injectable()
 export class BondsService {
@@ -29,59 +28,52 @@ export class BondsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly policy: AccessPolicy,
-    private readonly audit: AuditService,
-    private readonly idempotency: IdempotencyService,
+    private readonly mutations: MutationRunner,
   ) {}
 
   /** The regulator or an underwriting bank registers a green bond of an admitted issuer. */
   async register(ctx: RequestContext, input: GreenBondInput, idempotencyKey?: string | null): Promise<GreenBondModel> {
     this.policy.assertCanRegisterBond(ctx.actor);
-    return this.dataSource.transaction((m) =>
-      this.idempotency.run(m, ctx, {
-        operation: 'registerGreenBond',
-        key: idempotencyKey,
-        input,
-        work: async () => {
-          // Two registrations of one code wait for each other, so the second gets the precise answer.
-          await lockKeys(m, `bond-code:${input.code}`);
-          const problems = await this.registrationProblems(m, input);
-          if (problems.length) throw AppError.badInput(problems.map((p) => ({ path: `input.${p.path}`, message: p.message })));
-          const now = new Date();
-          const entity = m.create(GreenBondEntity, {
-            id: newId(),
-            code: input.code,
-            name: input.name,
-            issuerEnterpriseId: input.issuerEnterpriseId,
-            bondType: input.bondType,
-            amount: input.amount,
-            currency: input.currency,
-            couponRate: input.couponRate,
-            issuedOn: input.issuedOn,
-            maturityOn: input.maturityOn,
-            externalReviewer: input.externalReviewer ?? null,
-            registeredByOrganizationId: ctx.actor.organizationId,
-            allocatedTotal: '0.00',
-            createdAt: now,
-            updatedAt: now,
-          });
-          await m.insert(GreenBondEntity, entity);
-          const after = GreenBondModel.fromEntity(await m.findOneByOrFail(GreenBondEntity, { id: entity.id }));
-          await this.audit.record(m, ctx, { action: 'greenBond.register', entityType: 'GreenBond', entityId: entity.id, after });
-          return after;
-        },
-        replay: async (first) => GreenBondModel.fromEntity(await m.findOneByOrFail(GreenBondEntity, { id: first.id })),
-      }),
-    );
+    return this.mutations.run(ctx, {
+      operation: 'registerGreenBond',
+      idempotencyKey,
+      input,
+      work: async (m) => {
+        // Two registrations of one code wait for each other, so the second gets the precise answer.
+        await lockKeys(m, `bond-code:${input.code}`);
+        const problems = await this.registrationProblems(m, input);
+        if (problems.length) throw AppError.badInput(problems.map((p) => ({ path: `input.${p.path}`, message: p.message })));
+        const now = new Date();
+        const entity = m.create(GreenBondEntity, {
+          id: newId(),
+          code: input.code,
+          name: input.name,
+          issuerEnterpriseId: input.issuerEnterpriseId,
+          bondType: input.bondType,
+          amount: input.amount,
+          currency: input.currency,
+          couponRate: input.couponRate,
+          issuedOn: input.issuedOn,
+          maturityOn: input.maturityOn,
+          externalReviewer: input.externalReviewer ?? null,
+          registeredByOrganizationId: ctx.actor.organizationId,
+          allocatedTotal: '0.00',
+          createdAt: now,
+          updatedAt: now,
+        });
+        return insertRecord(m, GREEN_BONDS, entity, 'greenBond.register');
+      },
+      replay: currentStateOf(GREEN_BONDS),
+    });
   }
 
   /** The rules beyond the fields' shapes (which class-validator checks); paths are relative to the input. */
   private async registrationProblems(m: EntityManager, input: GreenBondInput): Promise<FieldError[]> {
     const problems: FieldError[] = [];
     if (await m.existsBy(GreenBondEntity, { code: input.code })) problems.push({ path: 'code', message: 'a bond with this code is already registered' });
-    // Share-locked, so the issuer cannot leave the library before this bond commits.
-    const issuer = await m.findOne(EnterpriseEntity, { where: { id: input.issuerEnterpriseId }, lock: { mode: 'pessimistic_read' } });
-    // One answer for missing and not admitted, so nothing is learnt about applications in progress.
-    if (!issuer || issuer.status !== InclusionStatus.ADMITTED) {
+    // Share-locked, so the issuer cannot leave the library before this bond commits. One answer for missing and not
+    // admitted, so nothing is learnt about applications in progress.
+    if (!(await lockAdmittedEnterprise(m, input.issuerEnterpriseId))) {
       problems.push({ path: 'issuerEnterpriseId', message: 'is not an admitted enterprise of the library' });
     }
     if (!isCurrencyCode(input.currency)) problems.push({ path: 'currency', message: `${input.currency} is not an ISO 4217 currency` });
@@ -103,46 +95,42 @@ export class BondsService {
   ): Promise<BondAllocationModel> {
     this.policy.assertCanAllocateBondProceeds(ctx.actor);
     const today = todayIn(this.config.timeZone);
-    return this.dataSource.transaction((m) =>
-      this.idempotency.run(m, ctx, {
-        operation: 'allocateBondProceeds',
-        key: idempotencyKey,
-        input: { bondId, projectId, amount, on },
-        work: async () => {
-          const bond = await m.findOne(GreenBondEntity, { where: { id: bondId }, lock: { mode: 'pessimistic_write' } });
-          // A bond another bank registered is reported exactly as a missing one.
-          if (!bond || !this.policy.canAllocateFrom(ctx.actor, bond)) throw AppError.notFound('Green bond');
-          const problems: FieldError[] = [];
-          const project = await m.findOne(ProjectEntity, { where: { id: projectId }, lock: { mode: 'pessimistic_read' } });
-          // The project's enterprise must still be in the library (removing it leaves its projects admitted).
-          const owner = project && (await m.findOne(EnterpriseEntity, { where: { id: project.enterpriseId }, lock: { mode: 'pessimistic_read' } }));
-          if (!project || project.status !== InclusionStatus.ADMITTED || owner?.status !== InclusionStatus.ADMITTED) {
-            problems.push({ path: 'projectId', message: 'is not an admitted project of an admitted enterprise' });
-          }
-          if (on < bond.issuedOn) problems.push({ path: 'on', message: `must not be before the issue date ${bond.issuedOn}` });
-          else if (on > bond.maturityOn) problems.push({ path: 'on', message: `must not be after the maturity date ${bond.maturityOn}` });
-          else if (on > today) problems.push({ path: 'on', message: `must not be in the future (today is ${today} in ${this.config.timeZone})` });
-          if (problems.length) throw AppError.badInput(problems);
-          const over = allocationProblem(bond, amount);
-          if (over) throw new AppError(ErrorCode.INSUFFICIENT_BALANCE, over);
-          const entity = m.create(BondAllocationEntity, {
-            id: newId(),
-            bondId: bond.id,
-            projectId,
-            amount,
-            allocatedOn: on,
-            recordedByUserId: ctx.actor.userId,
-            recordedByApiKeyId: ctx.actor.apiKeyId,
-            recordedAt: new Date(),
-          });
-          await m.insert(BondAllocationEntity, entity);
-          await m.update(GreenBondEntity, { id: bond.id }, { allocatedTotal: allocatedTotalAfter(bond, amount), updatedAt: entity.recordedAt });
-          const allocation = BondAllocationModel.fromEntity(await m.findOneByOrFail(BondAllocationEntity, { id: entity.id }));
-          await this.audit.record(m, ctx, { action: 'greenBond.allocate', entityType: 'GreenBond', entityId: bond.id, after: allocation });
-          return allocation;
-        },
-      }),
-    );
+    return this.mutations.run(ctx, {
+      operation: 'allocateBondProceeds',
+      idempotencyKey,
+      input: { bondId, projectId, amount, on },
+      work: async (m) => {
+        const bond = await m.findOne(GreenBondEntity, { where: { id: bondId }, lock: { mode: 'pessimistic_write' } });
+        // A bond another bank registered is reported exactly as a missing one.
+        if (!bond || !this.policy.canAllocateFrom(ctx.actor, bond)) throw AppError.notFound('Green bond');
+        const problems: FieldError[] = [];
+        const project = await lockAdmittedProject(m, projectId);
+        // The project's enterprise must still be in the library (removing it leaves its projects admitted).
+        if (!project || !(await lockAdmittedEnterprise(m, project.enterpriseId))) {
+          problems.push({ path: 'projectId', message: 'is not an admitted project of an admitted enterprise' });
+        }
+        if (on < bond.issuedOn) problems.push({ path: 'on', message: `must not be before the issue date ${bond.issuedOn}` });
+        else if (on > bond.maturityOn) problems.push({ path: 'on', message: `must not be after the maturity date ${bond.maturityOn}` });
+        else if (on > today) problems.push({ path: 'on', message: `must not be in the future (today is ${today} in ${this.config.timeZone})` });
+        if (problems.length) throw AppError.badInput(problems);
+        const over = allocationProblem(bond, amount);
+        if (over) throw new AppError(ErrorCode.INSUFFICIENT_BALANCE, over);
+        const entity = m.create(BondAllocationEntity, {
+          id: newId(),
+          bondId: bond.id,
+          projectId,
+          amount,
+          allocatedOn: on,
+          recordedByUserId: ctx.actor.userId,
+          recordedByApiKeyId: ctx.actor.apiKeyId,
+          recordedAt: new Date(),
+        });
+        await m.insert(BondAllocationEntity, entity);
+        await m.update(GreenBondEntity, { id: bond.id }, { allocatedTotal: allocatedTotalAfter(bond, amount), updatedAt: entity.recordedAt });
+        const allocation = BondAllocationModel.fromEntity(await m.findOneByOrFail(BondAllocationEntity, { id: entity.id }));
+        return { result: allocation, audit: { action: 'greenBond.allocate', entityType: 'GreenBond', entityId: bond.id, after: allocation } };
+      },
+    });
   }
 
   /** Batched across the request. Every authenticated party may read every bond: they are publicly issued securities. */

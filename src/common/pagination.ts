@@ -3,6 +3,7 @@ import type { Type } from '@nestjs/common';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AppError } from './errors.js';
+import { groupBy, loaderFor, type RequestCache } from './request-cache.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -80,4 +81,87 @@ export async function paginate<E extends ObjectLiteral & { id: string }, M>(
   const hasNextPage = rows.length > first;
   const edges = rows.slice(0, first).map((row) => ({ cursor: encodeCursor(row.id), node: map(row) }));
   return { edges, pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null }, totalCount };
+}
+
+/** One parent's page of a nested list: the child ids in order, and what the connection says around them. */
+export interface ChildPage {
+  ids: string[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+export interface ChildPageSpec {
+  /** The child table, read as alias `c`. */
+  table: string;
+  /** The column naming the parent. */
+  parentColumn: string;
+  /** Order within one parent, over alias `c`, ending in `c.id` so it is total (e.g. `c.occurred_on, c.id`). */
+  order: string;
+  /** A further condition over alias `c` (the caller's access scope); its parameters are appended to `params`. */
+  where?: (params: unknown[]) => string;
+}
+
+const PAST_EVERY_ROW = '9223372036854775807';
+
+/**
+ * Pages of a nested list (a loan's events, an enterprise's projects) for every parent of one request in one statement
+ * per distinct page argument: a window numbers each parent's children and counts them, and the cursor (a child id)
+ * is found among its own parent's children. A cursor of another parent yields an empty page.
+ */
+export function childPageLoader(cache: RequestCache, name: string, query: (sql: string, params: unknown[]) => Promise<unknown[]>, spec: ChildPageSpec) {
+  const loader = loaderFor<string, ChildPage>(
+    cache,
+    name,
+    async (keys) => {
+      const byArgs = groupBy([...keys], (k) => k.slice(k.indexOf('|') + 1));
+      const out = new Map<string, ChildPage>();
+      for (const [argsKey, group] of byArgs) {
+        const [firstText, after] = argsKey.split('|');
+        const first = Number(firstText);
+        const params: unknown[] = [group.map((k) => k.slice(0, k.indexOf('|'))), after || null, first];
+        const extra = spec.where ? ` AND (${spec.where(params)})` : '';
+        const rows = (await query(
+          `WITH c AS (
+             SELECT c.id, c.${spec.parentColumn} AS parent_id,
+                    row_number() OVER (PARTITION BY c.${spec.parentColumn} ORDER BY ${spec.order}) AS rn,
+                    count(*) OVER (PARTITION BY c.${spec.parentColumn}) AS total
+               FROM ${spec.table} c
+              WHERE c.${spec.parentColumn} = ANY($1::uuid[])${extra}
+           )
+           SELECT c.id, c.parent_id, c.total::int AS total, (c.total - s.start > $3) AS has_next, c.rn
+             FROM c CROSS JOIN LATERAL (
+               SELECT COALESCE((SELECT k.rn FROM c k WHERE k.id = $2::uuid AND k.parent_id = c.parent_id),
+                               CASE WHEN $2::uuid IS NULL THEN 0 ELSE ${PAST_EVERY_ROW} END) AS start
+             ) s
+            WHERE c.rn > s.start AND c.rn <= s.start + $3
+           UNION ALL
+           -- Every parent's count, also for a parent whose page is empty.
+           SELECT DISTINCT NULL::uuid, c.parent_id, c.total::int, false, 0 FROM c
+           ORDER BY 2, 5`,
+          params,
+        )) as { id: string | null; parent_id: string; total: number; has_next: boolean }[];
+        for (const key of group) out.set(key, { ids: [], hasNextPage: false, totalCount: 0 });
+        for (const r of rows) {
+          const page = out.get(`${r.parent_id}|${argsKey}`)!;
+          page.totalCount = r.total;
+          if (r.id === null) continue;
+          page.ids.push(r.id);
+          page.hasNextPage = r.has_next;
+        }
+      }
+      return out;
+    },
+    { ids: [], hasNextPage: false, totalCount: 0 },
+  );
+  return (parentId: string, page: PageArgs): Promise<ChildPage> => {
+    const first = page.first ?? DEFAULT_PAGE_SIZE;
+    const after = page.after ? decodeCursor(page.after) : '';
+    return loader.load(`${parentId}|${first}|${after}`);
+  };
+}
+
+/** A connection from a child page and the models of its ids (in the page's order; an id without a model is dropped). */
+export function connectionOf<M>(page: ChildPage, models: Map<string, M>): Connection<M> {
+  const edges = page.ids.filter((id) => models.has(id)).map((id) => ({ cursor: encodeCursor(id), node: models.get(id)! }));
+  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null }, totalCount: page.totalCount };
 }

@@ -10,3 +10,6 @@ export class UuidPipe implements PipeTransform<unknown, string> {
     return value.toLowerCase();
   }
 }
+
+/** For UUID fields of input types: `@Transform(lowerUuid)`, so an upper-case id finds the same row as the API's own. */
+export const lowerUuid = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);

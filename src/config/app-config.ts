@@ -97,6 +97,13 @@ class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1)
   LOGIN_FAILURE_WINDOW_SECONDS = 900;
 
+  @Transform(toInt) @IsInt() @Min(1)
+  IDEMPOTENCY_KEY_RETENTION_HOURS = 168;
+
+  // 0 turns the in-process job off; the upper bound keeps the timer within what setTimeout accepts (24.8 days).
+  @Transform(toInt) @IsInt() @Min(0) @Max(2_000_000)
+  HOUSEKEEPING_INTERVAL_SECONDS = 3600;
+
   @IsString()
   REGISTRY_TIME_ZONE = 'Asia/Shanghai';
 
@@ -119,6 +126,8 @@ export interface AppConfig {
   admin: { email?: string; password?: string };
   graphql: { introspection: boolean; maxDepth: number; maxRootFields: number };
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
+  /** Removal of expiring rows; `intervalSeconds` 0: no in-process job (run `npm run housekeeping` instead). */
+  housekeeping: { idempotencyKeyRetentionHours: number; intervalSeconds: number };
   /** IANA zone whose calendar decides "today" (balances, loan status, future-dated events). */
   timeZone: string;
   logLevel: LogLevel;
@@ -188,6 +197,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { forServer = t
       maxFailuresPerAccount: vars.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: vars.LOGIN_MAX_FAILURES_PER_ADDRESS,
       windowSeconds: vars.LOGIN_FAILURE_WINDOW_SECONDS,
+    },
+    housekeeping: {
+      idempotencyKeyRetentionHours: vars.IDEMPOTENCY_KEY_RETENTION_HOURS,
+      intervalSeconds: vars.HOUSEKEEPING_INTERVAL_SECONDS,
     },
     timeZone: vars.REGISTRY_TIME_ZONE,
     logLevel: vars.LOG_LEVEL,

@@ -1,6 +1,7 @@
 import { ApiKeyEntity, OrganizationEntity, RefreshTokenEntity, UserEntity } from '../auth/entities.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
-import { EnterpriseEntity, UsccAllowlistEntity } from '../enterprises/enterprise.entity.js';
+import { EnterpriseEntity } from '../enterprises/enterprise.entity.js';
+import { UsccAllowlistEntity } from '../uscc/uscc-allowlist.entity.js';
 import { InclusionEventEntity } from '../inclusion/inclusion-event.entity.js';
 import { ProjectEntity } from '../projects/project.entity.js';
 import { GreenLoanEntity, LoanEventEntity } from '../loans/green-loan.entity.js';

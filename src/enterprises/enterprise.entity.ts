@@ -23,11 +23,3 @@ export class EnterpriseEntity {
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
 }
-
-@Entity({ name: 'uscc_allowlist' })
-export class UsccAllowlistEntity {
-  @PrimaryColumn('varchar', { length: 18 }) uscc: string;
-  @Column('text') reason: string;
-  @Column('uuid', { name: 'added_by_user_id', nullable: true }) addedByUserId: string | null;
-  @Column('timestamptz', { name: 'added_at' }) addedAt: Date;
-}

@@ -3,7 +3,7 @@ import { DateTimeScalar } from '../common/date.js';
 import { DecimalScalar } from '../common/decimal.js';
 import { ConnectionType } from '../common/pagination.js';
 import { InclusionStatus } from '../inclusion/inclusion-status.js';
-import type { EnterpriseEntity, UsccAllowlistEntity } from './enterprise.entity.js';
+import type { EnterpriseEntity } from './enterprise.entity.js';
 import { EnvironmentalCreditRating, GreenGrade, scoreEnterprise } from './green-scorecard.js';
 
 @ObjectType('ScorecardLine')
@@ -72,15 +72,3 @@ export class EnterpriseModel {
 
 @ObjectType()
 export class EnterpriseConnection extends ConnectionType(EnterpriseModel, 'Enterprise') {}
-
-@ObjectType('UsccAllowlistEntry', { description: 'A code the regulator accepts although its check character fails (early pilot codes).' })
-export class UsccAllowlistEntryModel {
-  @Field() uscc: string;
-  @Field() reason: string;
-  @Field(() => ID, { nullable: true }) addedByUserId: string | null;
-  @Field(() => DateTimeScalar) addedAt: Date;
-
-  static fromEntity(e: UsccAllowlistEntity): UsccAllowlistEntryModel {
-    return Object.assign(new UsccAllowlistEntryModel(), { uscc: e.uscc, reason: e.reason, addedByUserId: e.addedByUserId, addedAt: e.addedAt });
-  }
-}

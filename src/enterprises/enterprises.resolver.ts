@@ -1,6 +1,6 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { RequestContext } from '../auth/actor.js';
-import { Ctx } from '../auth/public.decorator.js';
+import type { RequestContext } from '../common/actor.js';
+import { Ctx } from '../common/context.decorators.js';
 import { PageArgs } from '../common/pagination.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { InclusionEventModel, InclusionReviewModel } from '../inclusion/inclusion-event.model.js';
@@ -8,16 +8,14 @@ import { ReviewDecision } from '../inclusion/inclusion-status.js';
 import { InclusionService } from '../inclusion/inclusion.service.js';
 import { DivisionModel } from '../reference/reference.models.js';
 import { ReferenceService } from '../reference/reference.service.js';
-import { EnterpriseApplicationInput, EnterpriseFilter, UsccAllowlistInput } from './dto/enterprise.inputs.js';
-import { EnterpriseConnection, EnterpriseModel, UsccAllowlistEntryModel } from './enterprise.model.js';
+import { EnterpriseApplicationInput, EnterpriseFilter } from './dto/enterprise.inputs.js';
+import { EnterpriseConnection, EnterpriseModel } from './enterprise.model.js';
 import { EnterprisesService } from './enterprises.service.js';
-import { UsccAllowlistService } from './uscc-allowlist.service.js';
 
 @Resolver(() => EnterpriseModel)
 export class EnterprisesResolver {
   constructor(
     private readonly service: EnterprisesService,
-    private readonly allowlist: UsccAllowlistService,
     private readonly inclusion: InclusionService,
     private readonly reference: ReferenceService,
   ) {}
@@ -55,21 +53,6 @@ export class EnterprisesResolver {
   @Query(() => EnterpriseConnection)
   enterprises(@Ctx() ctx: RequestContext, @Args('filter', { nullable: true }) filter: EnterpriseFilter, @Args() page: PageArgs) {
     return this.service.list(ctx, filter, page);
-  }
-
-  @Query(() => [UsccAllowlistEntryModel], { description: 'USCCs accepted despite a failing check character (regulator).' })
-  usccAllowlist(@Ctx() ctx: RequestContext) {
-    return this.allowlist.list(ctx);
-  }
-
-  @Mutation(() => UsccAllowlistEntryModel)
-  addUsccAllowlistEntry(@Ctx() ctx: RequestContext, @Args('input') input: UsccAllowlistInput) {
-    return this.allowlist.add(ctx, input.uscc, input.reason);
-  }
-
-  @Mutation(() => UsccAllowlistEntryModel)
-  removeUsccAllowlistEntry(@Ctx() ctx: RequestContext, @Args('uscc') uscc: string, @Args('reason') reason: string) {
-    return this.allowlist.remove(ctx, uscc.trim().toUpperCase(), reason);
   }
 
   @ResolveField(() => DivisionModel)

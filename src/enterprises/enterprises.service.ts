@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { RequestContext } from '../auth/actor.js';
-import { AccessPolicy } from '../auth/access-policy.js';
-import { AuditService } from '../audit/audit.service.js';
+import type { RequestContext } from '../common/actor.js';
+import { AccessPolicy } from '../access/access-policy.js';
 import { AppError, type FieldError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
@@ -11,13 +10,17 @@ import { loaderFor } from '../common/request-cache.js';
 import { lockKeys } from '../common/locks.js';
 import { escapeLike } from '../common/text.js';
 import { InclusionService, type LibrarySubject } from '../inclusion/inclusion.service.js';
-import { InclusionAction, nextStatus, type ReviewDecision } from '../inclusion/inclusion-status.js';
+import { InclusionAction, InclusionStatus, nextStatus, type ReviewDecision } from '../inclusion/inclusion-status.js';
 import { ReferenceService } from '../reference/reference.service.js';
 import type { EnterpriseApplicationInput, EnterpriseFilter } from './dto/enterprise.inputs.js';
 import { EnterpriseEntity } from './enterprise.entity.js';
 import { EnterpriseModel } from './enterprise.model.js';
 import { scoreEnterprise } from './green-scorecard.js';
-import { UsccAllowlistService } from './uscc-allowlist.service.js';
+import { UsccAllowlistService } from '../uscc/uscc-allowlist.service.js';
+import { MutationRunner } from '../mutation/mutation.js';
+
+/** The states in which an enterprise record holds its USCC against every other applicant, its registered owner included. */
+export const USCC_HOLDING_STATUSES = [InclusionStatus.SUBMITTED, InclusionStatus.ADMITTED];
 
 const ENTERPRISES: LibrarySubject<EnterpriseEntity, EnterpriseModel> = {
   type: 'ENTERPRISE',
@@ -31,7 +34,7 @@ export class EnterprisesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly policy: AccessPolicy,
-    private readonly audit: AuditService,
+    private readonly mutations: MutationRunner,
     private readonly inclusion: InclusionService,
     private readonly reference: ReferenceService,
     private readonly allowlist: UsccAllowlistService,
@@ -41,45 +44,47 @@ export class EnterprisesService {
   async apply(ctx: RequestContext, input: EnterpriseApplicationInput): Promise<EnterpriseModel> {
     const organizationId = input.organizationId ?? ctx.actor.organizationId;
     this.policy.assertActsForOwnEnterprise(ctx.actor, organizationId);
-    return this.dataSource.transaction(async (m) => {
-      await lockKeys(m, `enterprise-org:${organizationId}`, `uscc:${input.uscc}`);
-      const existing = await m.findOne(EnterpriseEntity, { where: { organizationId }, lock: { mode: 'pessimistic_write' } });
-      // The state machine decides first: a first application, or a resubmission after a rejection (nothing else).
-      const action = existing ? InclusionAction.RESUBMIT : InclusionAction.SUBMIT;
-      nextStatus(existing?.status ?? null, action);
-      const problems = await this.applicationProblems(m, input, existing?.id ?? null, organizationId);
-      if (problems.length) throw AppError.badInput(problems);
-      const id = existing?.id ?? newId();
-      const status = await this.inclusion.step(m, ctx, { type: 'ENTERPRISE', id, from: existing?.status ?? null }, action, null, input);
-      const score = scoreEnterprise(input);
-      const now = new Date();
-      const before = existing ? EnterpriseModel.fromEntity(existing) : undefined;
-      const entity = m.create(EnterpriseEntity, {
-        ...existing,
-        id,
-        organizationId,
-        name: input.name,
-        nameEn: input.nameEn ?? null,
-        uscc: input.uscc,
-        districtCode: input.districtCode,
-        industry: input.industry,
-        greenRevenueShare: input.greenRevenueShare,
-        environmentalCreditRating: input.environmentalCreditRating,
-        marine: input.marine,
-        description: input.description ?? null,
-        status,
-        greenScore: score.score,
-        greenGrade: score.grade,
-        submittedAt: now,
-        decidedAt: null,
-        createdAt: existing?.createdAt ?? now,
-        updatedAt: now,
-      });
-      await m.save(entity);
-      const saved = await m.findOneByOrFail(EnterpriseEntity, { id });
-      const after = EnterpriseModel.fromEntity(saved);
-      await this.audit.record(m, ctx, { action: `enterprise.${action.toLowerCase()}`, entityType: 'Enterprise', entityId: id, before, after });
-      return after;
+    return this.mutations.run(ctx, {
+      operation: 'applyForEnterpriseInclusion',
+      work: async (m) => {
+        await lockKeys(m, `enterprise-org:${organizationId}`, `uscc:${input.uscc}`);
+        const existing = await m.findOne(EnterpriseEntity, { where: { organizationId }, lock: { mode: 'pessimistic_write' } });
+        // The state machine decides first: a first application, or a resubmission after a rejection (nothing else).
+        const action = existing ? InclusionAction.RESUBMIT : InclusionAction.SUBMIT;
+        nextStatus(existing?.status ?? null, action);
+        const problems = await this.applicationProblems(m, input, existing?.id ?? null, organizationId);
+        if (problems.length) throw AppError.badInput(problems);
+        const id = existing?.id ?? newId();
+        const status = await this.inclusion.step(m, ctx, { type: 'ENTERPRISE', id, from: existing?.status ?? null }, action, null, input);
+        const score = scoreEnterprise(input);
+        const now = new Date();
+        const before = existing ? EnterpriseModel.fromEntity(existing) : undefined;
+        const entity = m.create(EnterpriseEntity, {
+          ...existing,
+          id,
+          organizationId,
+          name: input.name,
+          nameEn: input.nameEn ?? null,
+          uscc: input.uscc,
+          districtCode: input.districtCode,
+          industry: input.industry,
+          greenRevenueShare: input.greenRevenueShare,
+          environmentalCreditRating: input.environmentalCreditRating,
+          marine: input.marine,
+          description: input.description ?? null,
+          status,
+          greenScore: score.score,
+          greenGrade: score.grade,
+          submittedAt: now,
+          decidedAt: null,
+          createdAt: existing?.createdAt ?? now,
+          updatedAt: now,
+        });
+        await m.save(entity);
+        const saved = await m.findOneByOrFail(EnterpriseEntity, { id });
+        const after = EnterpriseModel.fromEntity(saved);
+        return { result: after, audit: { action: `enterprise.${action.toLowerCase()}`, entityType: 'Enterprise', entityId: id, before, after } };
+      },
     });
   }
 
@@ -106,9 +111,7 @@ export class EnterprisesService {
 
   async list(ctx: RequestContext, filter: EnterpriseFilter | undefined, page: PageArgs): Promise<Connection<EnterpriseModel>> {
     const qb = this.dataSource.getRepository(EnterpriseEntity).createQueryBuilder('e');
-    const scope = this.policy.libraryScope(ctx.actor);
-    if (scope.kind === 'OWN') qb.andWhere('e.organization_id = :scopeOrg', { scopeOrg: scope.organizationId });
-    if (scope.kind === 'STATUSES') qb.andWhere('e.status IN (:...scopeStatuses)', { scopeStatuses: scope.statuses });
+    this.policy.libraryScope(ctx.actor).applyTo(qb, 'e');
     if (filter?.status?.length) qb.andWhere('e.status IN (:...status)', { status: filter.status });
     if (filter?.districtCode) qb.andWhere('e.district_code = :district', { district: filter.districtCode });
     if (filter?.greenGrade?.length) qb.andWhere('e.green_grade IN (:...grades)', { grades: filter.greenGrade });
@@ -122,9 +125,9 @@ export class EnterprisesService {
     return paginate(qb, page, EnterpriseModel.fromEntity);
   }
 
-  /** Whether an enterprise is in the library, for features that need an admitted borrower or issuer. */
+  /** Whether the caller may see this enterprise (the library scope, as a check on the row). */
   visible(ctx: RequestContext, e: EnterpriseEntity): boolean {
-    return this.policy.canSeeLibraryRecord(ctx.actor, { ownerOrganizationId: e.organizationId, status: e.status });
+    return this.policy.libraryScope(ctx.actor).allows(e);
   }
 
   /** Loads enterprises by id, batched per request (visibility is the caller's to check). */
@@ -147,11 +150,15 @@ export class EnterprisesService {
     organizationId: string,
   ): Promise<FieldError[]> {
     const problems: FieldError[] = [];
-    // When the regulator registered the organisation's USCC, the enterprise applies under that code only, so no one
-    // can occupy another company's code.
-    const [org] = (await m.query(`SELECT uscc FROM organization WHERE id = $1`, [organizationId])) as { uscc: string | null }[];
-    if (org?.uscc && org.uscc !== input.uscc) {
+    // A USCC the regulator registered belongs to that organisation: it applies under that code only, and no other
+    // organisation may apply with it.
+    const [own] = (await m.query(`SELECT uscc FROM organization WHERE id = $1`, [organizationId])) as { uscc: string | null }[];
+    if (own?.uscc && own.uscc !== input.uscc) {
       problems.push({ path: 'input.uscc', message: "must be your organisation's registered USCC" });
+      return problems;
+    }
+    if ((await m.query(`SELECT 1 FROM organization WHERE uscc = $1 AND id <> $2`, [input.uscc, organizationId])).length) {
+      problems.push({ path: 'input.uscc', message: 'is registered to another organisation' });
       return problems;
     }
     const district = await this.reference.divisionProblem(m, input.districtCode, 'input.districtCode');
@@ -159,8 +166,14 @@ export class EnterprisesService {
     const uscc = await this.allowlist.usccProblem(m, input.uscc);
     if (uscc) problems.push({ path: 'input.uscc', message: uscc });
     else {
-      const taken: { id: string }[] = await m.query(`SELECT id FROM enterprise WHERE uscc = $1`, [input.uscc]);
-      if (taken.some((t) => t.id !== selfId)) problems.push({ path: 'input.uscc', message: 'another enterprise is registered with this USCC' });
+      // A live record (applied or admitted) holds its code against everyone. A rejected or removed one keeps it
+      // against other claimants, but never against the organisation the regulator registered the code to: a
+      // squatter's refused application cannot lock the rightful company out.
+      const registeredOwner = own?.uscc === input.uscc;
+      const taken: { id: string; status: InclusionStatus }[] = await m.query(`SELECT id, status FROM enterprise WHERE uscc = $1`, [input.uscc]);
+      if (taken.some((t) => t.id !== selfId && (USCC_HOLDING_STATUSES.includes(t.status) || !registeredOwner))) {
+        problems.push({ path: 'input.uscc', message: 'another enterprise is registered with this USCC' });
+      }
     }
     return problems;
   }

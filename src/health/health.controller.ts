@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { Public } from '../auth/public.decorator.js';
+import { Public } from '../common/context.decorators.js';
 
 @Controller('health')
 export class HealthController {

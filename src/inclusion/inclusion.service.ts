@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntityTarget } from 'typeorm';
-import { AuditService } from '../audit/audit.service.js';
-import { AccessPolicy } from '../auth/access-policy.js';
+import { AccessPolicy } from '../access/access-policy.js';
 import { AppError } from '../common/errors.js';
-import type { RequestContext } from '../auth/actor.js';
+import type { RequestContext } from '../common/actor.js';
 import { newId } from '../common/ids.js';
 import { groupBy, loaderFor } from '../common/request-cache.js';
 import type { InclusionSubject } from './inclusion-event.entity.js';
 import { InclusionEventModel, InclusionReviewModel } from './inclusion-event.model.js';
 import { decisionAction, InclusionAction, nextStatus, type InclusionStatus, type ReviewDecision } from './inclusion-status.js';
 import { requiredText } from '../common/text.js';
+import { MutationRunner } from '../mutation/mutation.js';
 
 /** A library's records: which table, what they are called, and how a row becomes an API model. */
 export interface LibrarySubject<E, M> {
@@ -47,7 +47,7 @@ interface EventRow {
 export class InclusionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly mutations: MutationRunner,
     private readonly policy: AccessPolicy,
   ) {}
 
@@ -72,9 +72,9 @@ export class InclusionService {
   }
 
   /**
-   * A regulator's decision (admit, reject, remove) on a library record: locks the row, takes the step, stamps the
-   * decision time and audits it, in one transaction. `check` may refuse the step after the lock (e.g. a project of a
-   * removed enterprise).
+   * A regulator's decision (admit, reject, remove) on a library record: locks the row, takes the step and stamps the
+   * decision time, on the mutation path (one transaction, audited). `check` may refuse the step after the lock (e.g. a
+   * project of a removed enterprise).
    */
   private async decide<E extends LibraryRecord, M>(
     ctx: RequestContext,
@@ -84,24 +84,27 @@ export class InclusionService {
     comment: string,
     check?: (m: EntityManager, e: E) => Promise<void>,
   ): Promise<M> {
-    return this.dataSource.transaction(async (m) => {
-      const entity = (await m.getRepository(subject.entity).findOne({ where: { id } as never, lock: { mode: 'pessimistic_write' } })) as E | null;
-      if (!entity) throw AppError.notFound(subject.name);
-      await check?.(m, entity);
-      const before = subject.toModel(entity);
-      const status = await this.step(m, ctx, { type: subject.type, id, from: entity.status }, action, comment);
-      const decidedAt = new Date();
-      await m.getRepository(subject.entity).update(id, { status, decidedAt, updatedAt: decidedAt } as never);
-      Object.assign(entity, { status, decidedAt, updatedAt: decidedAt });
-      const after = subject.toModel(entity);
-      await this.audit.record(m, ctx, { action: `${subject.name.toLowerCase()}.${action.toLowerCase()}`, entityType: subject.name, entityId: id, before, after });
-      return after;
+    const operation = `${subject.name.toLowerCase()}.${action.toLowerCase()}`;
+    return this.mutations.run(ctx, {
+      operation,
+      work: async (m) => {
+        const entity = (await m.getRepository(subject.entity).findOne({ where: { id } as never, lock: { mode: 'pessimistic_write' } })) as E | null;
+        if (!entity) throw AppError.notFound(subject.name);
+        await check?.(m, entity);
+        const before = subject.toModel(entity);
+        const status = await this.step(m, ctx, { type: subject.type, id, from: entity.status }, action, comment);
+        const decidedAt = new Date();
+        await m.getRepository(subject.entity).update(id, { status, decidedAt, updatedAt: decidedAt } as never);
+        Object.assign(entity, { status, decidedAt, updatedAt: decidedAt });
+        const after = subject.toModel(entity);
+        return { result: after, audit: { action: operation, entityType: subject.name, entityId: id, before, after } };
+      },
     });
   }
 
   /**
-   * Checks `action` is allowed from `from`, records the step, and returns the new status. Runs in the caller's
-   * transaction, after the caller has locked the subject row.
+   * Checks `action` is allowed from `from`, records the step, and returns the new status. Runs inside the caller's
+   * mutation work, after the caller has locked the subject row.
    */
   async step(
     m: EntityManager,

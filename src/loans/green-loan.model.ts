@@ -92,3 +92,6 @@ export class GreenLoanModel {
 
 @ObjectType()
 export class GreenLoanConnection extends ConnectionType(GreenLoanModel, 'GreenLoan') {}
+
+@ObjectType()
+export class LoanEventConnection extends ConnectionType(LoanEventModel, 'LoanEvent') {}

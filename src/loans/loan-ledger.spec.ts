@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { disbursementProblem, lowestBalanceFrom, repaymentProblem, totalsAsOf, type LedgerEvent } from './loan-ledger.js';
+import { disbursementProblem, lowestBalanceFrom, lowestBalanceFromSorted, movementOf, repaymentProblem, toCents, totalsAsOf, type LedgerEvent } from './loan-ledger.js';
 
 /*
  * An independent model: amounts as integer cents (BigInt), every day of the period walked one by one. The ledger
@@ -85,5 +85,63 @@ describe('loan ledger against an independent model', () => {
     expect(totalsAsOf(events).outstanding.toFixed(2)).toBe('99999999999999999.99');
     expect(repaymentProblem({ signedOn: '2024-01-01' }, events, '99999999999999999.99', '2024-01-03')).toBeNull();
     expect(disbursementProblem({ principal: '99999999999999999.99', signedOn: '2024-01-01' }, events, '0.01', '2024-01-03')?.kind).toBe('OVER_PRINCIPAL');
+  });
+
+  it('finds the same lowest balance from today’s balance and only the later events, as the API and the import use it', () => {
+    const event = fc.record({
+      kind: fc.constantFrom<'DISBURSEMENT' | 'REPAYMENT'>('DISBURSEMENT', 'REPAYMENT'),
+      cents: fc.bigInt({ min: 1n, max: 5_000_00n }),
+      day: fc.integer({ min: 0, max: HORIZON }),
+    });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 40 }), fc.integer({ min: 0, max: HORIZON }), (drawn, fromDay) => {
+        const events: LedgerEvent[] = drawn.map((e) => ({ kind: e.kind, amount: fmt(e.cents), on: day(e.day) }));
+        const from = day(fromDay);
+        const current = toCents(totalsAsOf(events).outstanding.toFixed(2));
+        const later = events.map(movementOf).filter((m) => m.on > from).sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
+        // The model: the lowest of the balances on `from` and on every later day.
+        let lowest: bigint | null = null;
+        for (let d = fromDay; d <= HORIZON; d++) {
+          const b = modelBalance(drawn, d);
+          if (lowest === null || b < lowest) lowest = b;
+        }
+        expect(fmt(lowestBalanceFromSorted(current, later, from))).toBe(fmt(lowest!));
+        expect(lowestBalanceFrom(events, from).toFixed(2)).toBe(fmt(lowest!));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads each event a bounded number of times, however long the history (no re-summing per date)', () => {
+    const n = 2000;
+    const events: LedgerEvent[] = Array.from({ length: n }, (_, i) => ({
+      kind: i < n / 2 ? 'DISBURSEMENT' : 'REPAYMENT',
+      amount: i < n / 2 ? '100.00' : '50.00',
+      on: day(i),
+    }));
+    let reads = 0;
+    const counted = new Proxy(events, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const loan = { principal: '1000000.00', signedOn: day(0) };
+    // Back-dated to the first day, so every later date is a candidate for the lowest balance.
+    for (const check of [
+      () => repaymentProblem(loan, counted, '1.00', day(0)),
+      () => lowestBalanceFrom(counted, day(0)),
+      () => disbursementProblem(loan, counted, '1.00', day(n)),
+      () => totalsAsOf(counted, day(n / 2)),
+    ]) {
+      reads = 0;
+      check();
+      expect(reads).toBeLessThanOrEqual(4 * n);
+    }
+    // The answers stay right: 100.00 is drawn on the first day; 50,000.00 stays outstanding from the last drawing on.
+    expect(repaymentProblem(loan, counted, '100.00', day(0))).toBeNull();
+    expect(repaymentProblem(loan, counted, '100.01', day(0))?.kind).toBe('OVER_BALANCE');
+    expect(repaymentProblem(loan, counted, '50000.00', day(n / 2 - 1))).toBeNull();
+    expect(repaymentProblem(loan, counted, '50000.01', day(n / 2 - 1))?.message).toMatch(/at most 50000.00 can be repaid/);
   });
 });

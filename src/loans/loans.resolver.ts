@@ -1,8 +1,8 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { RequestContext } from '../auth/actor.js';
+import type { RequestContext } from '../common/actor.js';
 import { IdentityService } from '../auth/identity.service.js';
 import { OrganizationModel } from '../auth/models.js';
-import { Ctx } from '../auth/public.decorator.js';
+import { Ctx } from '../common/context.decorators.js';
 import { DateScalar } from '../common/date.js';
 import { DecimalArg, DecimalScalar, MONEY } from '../common/decimal.js';
 import { PageArgs } from '../common/pagination.js';
@@ -14,7 +14,7 @@ import { ProjectsService } from '../projects/projects.service.js';
 import { DivisionModel, TaxonomyCategoryModel } from '../reference/reference.models.js';
 import { ReferenceService } from '../reference/reference.service.js';
 import { GreenLoanFilter, GreenLoanInput } from './dto/green-loan.inputs.js';
-import { GreenLoanConnection, GreenLoanModel, LoanEventModel } from './green-loan.model.js';
+import { GreenLoanConnection, GreenLoanModel, LoanEventConnection, LoanEventModel } from './green-loan.model.js';
 import { LoanStatusValue } from './loan-ledger.js';
 import { LoansService } from './loans.service.js';
 
@@ -89,9 +89,9 @@ export class LoansResolver {
     return this.loans.status(ctx, loan, asOf);
   }
 
-  @ResolveField(() => [LoanEventModel], { description: 'Disbursements and repayments in date order.' })
-  events(@Ctx() ctx: RequestContext, @Parent() loan: GreenLoanModel) {
-    return this.loans.events(ctx, loan.id);
+  @ResolveField(() => LoanEventConnection, { description: 'Disbursements and repayments in date order.' })
+  events(@Ctx() ctx: RequestContext, @Parent() loan: GreenLoanModel, @Args() page: PageArgs) {
+    return this.loans.events(ctx, loan.id, page);
   }
 
   @ResolveField(() => OrganizationModel)

@@ -1,28 +1,42 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { RequestContext } from '../auth/actor.js';
-import { AccessPolicy } from '../auth/access-policy.js';
-import { AuditService } from '../audit/audit.service.js';
+import type { RequestContext } from '../common/actor.js';
+import { AccessPolicy } from '../access/access-policy.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { todayIn } from '../common/clock.js';
 import { Dec } from '../common/decimal.js';
 import { AppError, ErrorCode } from '../common/errors.js';
-import { IdempotencyService } from '../common/idempotency/idempotency.service.js';
 import { newId } from '../common/ids.js';
 import { lockKeys } from '../common/locks.js';
-import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
+import { lockAdmittedEnterprise, lockAdmittedProject } from '../inclusion/admission.js';
+import { InclusionStatus } from '../inclusion/inclusion-status.js';
+import { currentStateOf, insertRecord, MutationRunner, type RecordKind } from '../mutation/mutation.js';
+import { childPageLoader, connectionOf, paginate, type Connection, type PageArgs } from '../common/pagination.js';
 import { groupBy, loaderFor } from '../common/request-cache.js';
-import { EnterpriseEntity } from '../enterprises/enterprise.entity.js';
-import { ProjectEntity } from '../projects/project.entity.js';
 import { TaxonomyCategoryEntity } from '../reference/reference.entities.js';
 import { whereTaxonomyLevel1 } from '../reference/taxonomy-filter.js';
 import type { GreenLoanFilter, GreenLoanInput } from './dto/green-loan.inputs.js';
 import { GreenLoanEntity, LoanEventEntity } from './green-loan.entity.js';
 import { GreenLoanModel, LoanEventModel } from './green-loan.model.js';
-import { disbursementProblem, repaymentProblem, statusOf, totalsAsOf, type LedgerEvent, type LoanEventKind, type LoanStatusValue } from './loan-ledger.js';
+import { writeLedgerEntries } from './ledger-writer.js';
+import {
+  datingProblem,
+  lowestBalanceFromSorted,
+  movementOf,
+  overBalanceProblem,
+  overPrincipalProblem,
+  statusOf,
+  toCents,
+  totalsAsOf,
+  type LedgerEvent,
+  type LoanEventKind,
+  type LoanStatusValue,
+} from './loan-ledger.js';
 import { checkLoanRules, type LoanLookups } from './loan-rules.js';
+
+const GREEN_LOANS: RecordKind<GreenLoanEntity, GreenLoanModel> = { entity: GreenLoanEntity, entityType: 'GreenLoan', toModel: GreenLoanModel.fromEntity };
 
 @Injectable()
 export class LoansService {
@@ -30,8 +44,7 @@ export class LoansService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly policy: AccessPolicy,
-    private readonly audit: AuditService,
-    private readonly idempotency: IdempotencyService,
+    private readonly mutations: MutationRunner,
   ) {}
 
   today(): string {
@@ -42,46 +55,41 @@ export class LoansService {
   async register(ctx: RequestContext, input: GreenLoanInput, idempotencyKey?: string | null): Promise<GreenLoanModel> {
     this.policy.assertBank(ctx.actor);
     const bankId = ctx.actor.organizationId;
-    return this.dataSource.transaction((m) =>
-      this.idempotency.run(m, ctx, {
-        operation: 'registerGreenLoan',
-        key: idempotencyKey,
-        input,
-        work: async () => {
-          // Two registrations of one contract number wait for each other, so the second gets the precise answer.
-          await lockKeys(m, `loan-contract:${bankId}:${input.contractNumber}`);
-          const rules = await checkLoanRules(bankId, input, databaseLookups(m));
-          if (rules.problems.length) throw AppError.badInput(rules.problems.map((p) => ({ path: `input.${p.path}`, message: p.message })));
-          const now = new Date();
-          const entity = m.create(GreenLoanEntity, {
-            id: newId(),
-            bankOrganizationId: bankId,
-            contractNumber: input.contractNumber,
-            borrowerEnterpriseId: input.borrowerEnterpriseId,
-            borrowerOrganizationId: rules.borrowerOrganizationId!,
-            projectId: input.projectId ?? null,
-            principal: input.principal,
-            currency: input.currency,
-            interestRate: input.interestRate,
-            signedOn: input.signedOn,
-            maturityOn: input.maturityOn,
-            taxonomyCatalogue: input.taxonomy.catalogue,
-            taxonomyCode: input.taxonomy.code,
-            carbonBenefit: input.carbonBenefit,
-            districtCode: rules.districtCode!,
-            disbursedTotal: '0.00',
-            repaidTotal: '0.00',
-            createdAt: now,
-            updatedAt: now,
-          });
-          await m.insert(GreenLoanEntity, entity);
-          const after = GreenLoanModel.fromEntity(await m.findOneByOrFail(GreenLoanEntity, { id: entity.id }));
-          await this.audit.record(m, ctx, { action: 'greenLoan.register', entityType: 'GreenLoan', entityId: entity.id, after });
-          return after;
-        },
-        replay: async (first) => GreenLoanModel.fromEntity(await m.findOneByOrFail(GreenLoanEntity, { id: first.id })),
-      }),
-    );
+    return this.mutations.run(ctx, {
+      operation: 'registerGreenLoan',
+      idempotencyKey,
+      input,
+      work: async (m) => {
+        // Two registrations of one contract number wait for each other, so the second gets the precise answer.
+        await lockKeys(m, `loan-contract:${bankId}:${input.contractNumber}`);
+        const rules = await checkLoanRules(bankId, input, databaseLookups(m));
+        if (rules.problems.length) throw AppError.badInput(rules.problems.map((p) => ({ path: `input.${p.path}`, message: p.message })));
+        const now = new Date();
+        const entity = m.create(GreenLoanEntity, {
+          id: newId(),
+          bankOrganizationId: bankId,
+          contractNumber: input.contractNumber,
+          borrowerEnterpriseId: input.borrowerEnterpriseId,
+          borrowerOrganizationId: rules.borrowerOrganizationId!,
+          projectId: input.projectId ?? null,
+          principal: input.principal,
+          currency: input.currency,
+          interestRate: input.interestRate,
+          signedOn: input.signedOn,
+          maturityOn: input.maturityOn,
+          taxonomyCatalogue: input.taxonomy.catalogue,
+          taxonomyCode: input.taxonomy.code,
+          carbonBenefit: input.carbonBenefit,
+          districtCode: rules.districtCode!,
+          disbursedTotal: '0.00',
+          repaidTotal: '0.00',
+          createdAt: now,
+          updatedAt: now,
+        });
+        return insertRecord(m, GREEN_LOANS, entity, 'greenLoan.register');
+      },
+      replay: currentStateOf(GREEN_LOANS),
+    });
   }
 
   /**
@@ -91,61 +99,49 @@ export class LoansService {
   async recordEvent(ctx: RequestContext, loanId: string, kind: LoanEventKind, amount: string, on: string, idempotencyKey?: string | null): Promise<LoanEventModel> {
     this.policy.assertBank(ctx.actor);
     if (on > this.today()) throw AppError.field('on', `must not be in the future (today is ${this.today()} in ${this.config.timeZone})`);
-    return this.dataSource.transaction((m) =>
-      this.idempotency.run(m, ctx, {
-        operation: kind === 'DISBURSEMENT' ? 'recordLoanDisbursement' : 'recordLoanRepayment',
-        key: idempotencyKey,
-        input: { loanId, amount, on },
-        work: async () => {
-          const loan = await m.findOne(GreenLoanEntity, { where: { id: loanId }, lock: { mode: 'pessimistic_write' } });
-          // Another bank's loan is reported exactly as a missing one.
-          if (!loan || loan.bankOrganizationId !== ctx.actor.organizationId) throw AppError.notFound('Green loan');
-          const event = await this.applyEvent(m, loan, { kind, amount, on }, null, ctx);
-          await this.audit.record(m, ctx, {
-            action: kind === 'DISBURSEMENT' ? 'greenLoan.disburse' : 'greenLoan.repay',
-            entityType: 'GreenLoan',
-            entityId: loan.id,
-            after: event,
-          });
-          return event;
-        },
-      }),
-    );
+    return this.mutations.run(ctx, {
+      operation: kind === 'DISBURSEMENT' ? 'recordLoanDisbursement' : 'recordLoanRepayment',
+      idempotencyKey,
+      input: { loanId, amount, on },
+      work: async (m) => {
+        const loan = await m.findOne(GreenLoanEntity, { where: { id: loanId }, lock: { mode: 'pessimistic_write' } });
+        // Another bank's loan is reported exactly as a missing one.
+        if (!loan || loan.bankOrganizationId !== ctx.actor.organizationId) throw AppError.notFound('Green loan');
+        const event = await this.applyEvent(m, loan, { kind, amount, on }, null, ctx);
+        return {
+          result: event,
+          audit: { action: kind === 'DISBURSEMENT' ? 'greenLoan.disburse' : 'greenLoan.repay', entityType: 'GreenLoan', entityId: loan.id, after: event },
+        };
+      },
+    });
   }
 
   /**
-   * Checks one event against the loan's history and writes it with the new running totals. The caller holds the loan
-   * row lock. Shared by the API and the bulk import.
+   * Checks one event against the loan and writes it with the new running totals. The caller holds the loan row lock.
+   * Reads no more history than the check needs: a disbursement only the loan's drawn total; a repayment today's
+   * balance and the events dated after it (none unless back-dated), since events are never future-dated and the
+   * balance on a later day is today's less what happened after that day.
    */
   async applyEvent(m: EntityManager, loan: GreenLoanEntity, event: LedgerEvent, externalRef: string | null, ctx: RequestContext): Promise<LoanEventModel> {
-    const history: LedgerEvent[] = (
-      await m.find(LoanEventEntity, { where: { loanId: loan.id }, select: { kind: true, amount: true, occurredOn: true } })
-    ).map((e) => ({ kind: e.kind, amount: e.amount, on: e.occurredOn }));
-    const problem =
-      event.kind === 'DISBURSEMENT'
-        ? disbursementProblem(loan, history, event.amount, event.on)
-        : repaymentProblem(loan, history, event.amount, event.on);
+    let problem = datingProblem(loan, event.kind, event.on);
+    if (!problem && event.kind === 'DISBURSEMENT') problem = overPrincipalProblem(loan.principal, toCents(loan.disbursedTotal), event.amount);
+    if (!problem && event.kind === 'REPAYMENT') {
+      const later: LedgerEvent[] = await m.query(
+        `SELECT kind, amount::text AS amount, occurred_on::text AS "on" FROM loan_event WHERE loan_id = $1 AND occurred_on > $2 ORDER BY occurred_on`,
+        [loan.id, event.on],
+      );
+      const current = toCents(loan.disbursedTotal) - toCents(loan.repaidTotal);
+      problem = overBalanceProblem(lowestBalanceFromSorted(current, later.map(movementOf), event.on), event.amount, event.on);
+    }
     if (problem?.kind === 'BEFORE_SIGNING' || problem?.kind === 'AFTER_MATURITY') throw AppError.field('on', problem.message);
     if (problem) throw new AppError(ErrorCode.INSUFFICIENT_BALANCE, problem.message);
-    const entity = m.create(LoanEventEntity, {
-      id: newId(),
-      loanId: loan.id,
-      kind: event.kind,
-      amount: event.amount,
-      occurredOn: event.on,
-      externalRef,
-      recordedByUserId: ctx.actor.userId,
-      recordedByApiKeyId: ctx.actor.apiKeyId,
-      recordedAt: new Date(),
-    });
-    await m.insert(LoanEventEntity, entity);
-    const totals = totalsAsOf([...history, event]);
-    loan.disbursedTotal = totals.disbursed.toFixed(2);
-    loan.repaidTotal = totals.repaid.toFixed(2);
-    loan.updatedAt = entity.recordedAt;
-    await m.update(GreenLoanEntity, { id: loan.id }, { disbursedTotal: loan.disbursedTotal, repaidTotal: loan.repaidTotal, updatedAt: loan.updatedAt });
-    const saved = await m.findOneByOrFail(LoanEventEntity, { id: entity.id });
-    return LoanEventModel.fromEntity(saved);
+    const recorder = { userId: ctx.actor.userId, apiKeyId: ctx.actor.apiKeyId, at: new Date() };
+    const written = await writeLedgerEntries(m, [{ loanId: loan.id, ...event, externalRef }], recorder);
+    const totals = written.totals.get(loan.id)!;
+    loan.disbursedTotal = totals.disbursedTotal;
+    loan.repaidTotal = totals.repaidTotal;
+    loan.updatedAt = totals.updatedAt;
+    return LoanEventModel.fromEntity(await m.findOneByOrFail(LoanEventEntity, { id: written.ids[0] }));
   }
 
   /** Batched across the request; a loan the caller may not see is reported exactly as a missing one. */
@@ -156,16 +152,13 @@ export class LoansService {
       async (ids) => new Map((await this.dataSource.getRepository(GreenLoanEntity).findBy({ id: In([...ids]) })).map((l) => [l.id, l])),
       null,
     ).load(id);
-    if (!loan || !this.policy.canSeeLoan(ctx.actor, loan)) throw AppError.notFound('Green loan');
+    if (!loan || !this.policy.loanScope(ctx.actor).allows(loan)) throw AppError.notFound('Green loan');
     return GreenLoanModel.fromEntity(loan);
   }
 
   async list(ctx: RequestContext, filter: GreenLoanFilter | undefined, page: PageArgs): Promise<Connection<GreenLoanModel>> {
     const qb = this.dataSource.getRepository(GreenLoanEntity).createQueryBuilder('l');
-    const scope = this.policy.loanScope(ctx.actor);
-    if (scope.kind === 'NONE') qb.andWhere('false');
-    if (scope.kind === 'BANK') qb.andWhere('l.bank_organization_id = :scopeOrg', { scopeOrg: scope.organizationId });
-    if (scope.kind === 'BORROWER') qb.andWhere('l.borrower_organization_id = :scopeOrg', { scopeOrg: scope.organizationId });
+    this.policy.loanScope(ctx.actor).applyTo(qb, 'l');
     if (filter?.bankOrganizationId) qb.andWhere('l.bank_organization_id = :bank', { bank: filter.bankOrganizationId });
     if (filter?.borrowerEnterpriseId) qb.andWhere('l.borrower_enterprise_id = :borrower', { borrower: filter.borrowerEnterpriseId });
     if (filter?.projectId) qb.andWhere('l.project_id = :project', { project: filter.projectId });
@@ -185,10 +178,20 @@ export class LoansService {
     return paginate(qb, page, GreenLoanModel.fromEntity);
   }
 
-  /** A loan's events in date order, batched across the loans of one request. */
-  async events(ctx: RequestContext, loanId: string): Promise<LoanEventModel[]> {
-    const rows = await this.eventLoader(ctx).load(loanId);
-    return rows.map(LoanEventModel.fromEntity);
+  /** A page of a loan's events in date order, batched across the loans of one request. */
+  async events(ctx: RequestContext, loanId: string, page: PageArgs): Promise<Connection<LoanEventModel>> {
+    const childPage = await childPageLoader(ctx.cache, 'loanEventPages', (sql, params) => this.dataSource.query(sql, params), {
+      table: 'loan_event',
+      parentColumn: 'loan_id',
+      order: 'c.occurred_on, c.id',
+    })(loanId, page);
+    const rows = await loaderFor<string, LoanEventEntity | null>(
+      ctx.cache,
+      'loanEvent',
+      async (ids) => new Map((await this.dataSource.getRepository(LoanEventEntity).findBy({ id: In([...ids]) })).map((e) => [e.id, e])),
+      null,
+    ).loadMany(childPage.ids);
+    return connectionOf(childPage, new Map(rows.flatMap((e) => (e && !(e instanceof Error) ? [[e.id, LoanEventModel.fromEntity(e)] as const] : []))));
   }
 
   async outstandingBalance(ctx: RequestContext, loan: GreenLoanModel, asOf?: string | null): Promise<string> {
@@ -227,12 +230,12 @@ function toLedger(e: LoanEventEntity): LedgerEvent {
 export function databaseLookups(m: EntityManager): LoanLookups {
   return {
     enterprise: async (id) => {
-      const e = await m.findOne(EnterpriseEntity, { where: { id }, lock: { mode: 'pessimistic_read' } });
-      return e && { id: e.id, organizationId: e.organizationId, status: e.status, districtCode: e.districtCode };
+      const e = await lockAdmittedEnterprise(m, id);
+      return e && { ...e, status: InclusionStatus.ADMITTED };
     },
     project: async (id) => {
-      const p = await m.findOne(ProjectEntity, { where: { id }, lock: { mode: 'pessimistic_read' } });
-      return p && { id: p.id, enterpriseId: p.enterpriseId, status: p.status, districtCode: p.districtCode };
+      const p = await lockAdmittedProject(m, id);
+      return p && { ...p, status: InclusionStatus.ADMITTED };
     },
     taxonomyExists: async (catalogue, code) => (await m.countBy(TaxonomyCategoryEntity, { catalogue, code })) > 0,
     contractTaken: async (bank, contractNumber) => (await m.countBy(GreenLoanEntity, { bankOrganizationId: bank, contractNumber })) > 0,

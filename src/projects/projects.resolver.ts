@@ -1,6 +1,6 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import type { RequestContext } from '../auth/actor.js';
-import { Ctx } from '../auth/public.decorator.js';
+import type { RequestContext } from '../common/actor.js';
+import { Ctx } from '../common/context.decorators.js';
 import { PageArgs } from '../common/pagination.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { EnterpriseModel } from '../enterprises/enterprise.model.js';
@@ -89,8 +89,8 @@ export class ProjectsResolver {
 export class EnterpriseProjectsResolver {
   constructor(private readonly service: ProjectsService) {}
 
-  @ResolveField(() => [ProjectModel], { description: 'The projects of this enterprise the caller may see, newest first.' })
-  projects(@Ctx() ctx: RequestContext, @Parent() e: EnterpriseModel) {
-    return this.service.ofEnterprise(ctx, e.id);
+  @ResolveField(() => ProjectConnection, { description: 'The projects of this enterprise the caller may see, newest first.' })
+  projects(@Ctx() ctx: RequestContext, @Parent() e: EnterpriseModel, @Args() page: PageArgs) {
+    return this.service.ofEnterprise(ctx, e.id, page);
   }
 }

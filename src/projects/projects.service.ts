@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { RequestContext } from '../auth/actor.js';
-import { AccessPolicy } from '../auth/access-policy.js';
-import { AuditService } from '../audit/audit.service.js';
+import type { RequestContext } from '../common/actor.js';
+import { AccessPolicy } from '../access/access-policy.js';
 import { isIsoDate } from '../common/date.js';
 import { AppError, ErrorCode, type FieldError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
-import { groupBy, loaderFor } from '../common/request-cache.js';
+import { childPageLoader, connectionOf, paginate, type Connection, type PageArgs } from '../common/pagination.js';
+import { loaderFor } from '../common/request-cache.js';
+import { lockAdmittedEnterprise } from '../inclusion/admission.js';
+import { insertRecord, MutationRunner, type RecordKind } from '../mutation/mutation.js';
 import { escapeLike } from '../common/text.js';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity.js';
 import { InclusionService, type LibrarySubject } from '../inclusion/inclusion.service.js';
@@ -20,50 +21,62 @@ import { ProjectEntity } from './project.entity.js';
 import { ProjectModel } from './project.model.js';
 
 const PROJECTS: LibrarySubject<ProjectEntity, ProjectModel> = { type: 'PROJECT', entity: ProjectEntity, name: 'Project', toModel: ProjectModel.fromEntity };
+const PROJECT_RECORDS: RecordKind<ProjectEntity, ProjectModel> = { entity: ProjectEntity, entityType: 'Project', toModel: ProjectModel.fromEntity };
 
 @Injectable()
 export class ProjectsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly policy: AccessPolicy,
-    private readonly audit: AuditService,
+    private readonly mutations: MutationRunner,
     private readonly inclusion: InclusionService,
     private readonly reference: ReferenceService,
   ) {}
 
   /** An admitted enterprise submits a project for the project library. */
   async submit(ctx: RequestContext, input: ProjectInput): Promise<ProjectModel> {
-    return this.dataSource.transaction(async (m) => {
-      const enterprise = await this.submittingEnterprise(m, ctx, input.enterpriseId);
-      await this.assertValid(m, input);
-      const id = newId();
-      const status = await this.inclusion.step(m, ctx, { type: 'PROJECT', id, from: null }, InclusionAction.SUBMIT, null, input);
-      const now = new Date();
-      await m.insert(ProjectEntity, { ...this.columns(input), id, enterpriseId: enterprise.id, organizationId: enterprise.organizationId, status, submittedAt: now, decidedAt: null, createdAt: now, updatedAt: now });
-      const after = ProjectModel.fromEntity(await m.findOneByOrFail(ProjectEntity, { id }));
-      await this.audit.record(m, ctx, { action: 'project.submit', entityType: 'Project', entityId: id, after });
-      return after;
+    return this.mutations.run(ctx, {
+      operation: 'submitProject',
+      work: async (m) => {
+        const enterprise = await this.submittingEnterprise(m, ctx, input.enterpriseId);
+        await this.assertValid(m, input);
+        const id = newId();
+        const status = await this.inclusion.step(m, ctx, { type: 'PROJECT', id, from: null }, InclusionAction.SUBMIT, null, input);
+        const now = new Date();
+        const row = m.create(ProjectEntity, {
+          ...this.columns(input),
+          id,
+          enterpriseId: enterprise.id,
+          organizationId: enterprise.organizationId,
+          status,
+          submittedAt: now,
+          decidedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        return insertRecord(m, PROJECT_RECORDS, row, 'project.submit');
+      },
     });
   }
 
   /** After a rejection, the enterprise corrects and resubmits the same project (its history is kept). */
   async resubmit(ctx: RequestContext, id: string, input: ProjectInput): Promise<ProjectModel> {
-    return this.dataSource.transaction(async (m) => {
-      const project = await m.findOne(ProjectEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!project || !this.policy.canSeeLibraryRecord(ctx.actor, { ownerOrganizationId: project.organizationId, status: project.status })) {
-        throw AppError.notFound('Project');
-      }
-      const enterprise = await this.submittingEnterprise(m, ctx, project.enterpriseId);
-      if (input.enterpriseId && input.enterpriseId !== enterprise.id) throw AppError.field('input.enterpriseId', 'a project cannot move to another enterprise');
-      nextStatus(project.status, InclusionAction.RESUBMIT);
-      await this.assertValid(m, input);
-      const before = ProjectModel.fromEntity(project);
-      const status = await this.inclusion.step(m, ctx, { type: 'PROJECT', id, from: project.status }, InclusionAction.RESUBMIT, null, input);
-      const now = new Date();
-      await m.update(ProjectEntity, { id }, { ...this.columns(input), status, submittedAt: now, decidedAt: null, updatedAt: now });
-      const after = ProjectModel.fromEntity(await m.findOneByOrFail(ProjectEntity, { id }));
-      await this.audit.record(m, ctx, { action: 'project.resubmit', entityType: 'Project', entityId: id, before, after });
-      return after;
+    return this.mutations.run(ctx, {
+      operation: 'resubmitProject',
+      work: async (m) => {
+        const project = await m.findOne(ProjectEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!project || !this.visible(ctx, project)) throw AppError.notFound('Project');
+        const enterprise = await this.submittingEnterprise(m, ctx, project.enterpriseId);
+        if (input.enterpriseId && input.enterpriseId !== enterprise.id) throw AppError.field('input.enterpriseId', 'a project cannot move to another enterprise');
+        nextStatus(project.status, InclusionAction.RESUBMIT);
+        await this.assertValid(m, input);
+        const before = ProjectModel.fromEntity(project);
+        const status = await this.inclusion.step(m, ctx, { type: 'PROJECT', id, from: project.status }, InclusionAction.RESUBMIT, null, input);
+        const now = new Date();
+        await m.update(ProjectEntity, { id }, { ...this.columns(input), status, submittedAt: now, decidedAt: null, updatedAt: now });
+        const after = ProjectModel.fromEntity(await m.findOneByOrFail(ProjectEntity, { id }));
+        return { result: after, audit: { action: 'project.resubmit', entityType: 'Project', entityId: id, before, after } };
+      },
     });
   }
 
@@ -71,8 +84,8 @@ export class ProjectsService {
   review(ctx: RequestContext, id: string, decision: ReviewDecision, comment: string): Promise<ProjectModel> {
     return this.inclusion.review(ctx, PROJECTS, id, decision, comment, async (m, project, action) => {
       if (action !== InclusionAction.ADMIT) return;
-      const enterprise = await m.findOne(EnterpriseEntity, { where: { id: project.enterpriseId }, lock: { mode: 'pessimistic_read' } });
-      if (enterprise?.status !== InclusionStatus.ADMITTED) {
+      if (!(await lockAdmittedEnterprise(m, project.enterpriseId))) {
+        const [enterprise] = (await m.query(`SELECT status FROM enterprise WHERE id = $1`, [project.enterpriseId])) as { status: string }[];
         throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, `Cannot admit a project of an enterprise that is ${enterprise?.status ?? 'missing'}`);
       }
     });
@@ -84,35 +97,37 @@ export class ProjectsService {
 
   /** Batched across the request; hidden exactly like a missing record. */
   async get(ctx: RequestContext, id: string): Promise<ProjectModel> {
-    const project = await loaderFor<string, ProjectEntity | null>(
-      ctx.cache,
-      'project',
-      async (ids) => new Map((await this.dataSource.getRepository(ProjectEntity).findBy({ id: In([...ids]) })).map((p) => [p.id, p])),
-      null,
-    ).load(id);
+    const project = await this.entityLoader(ctx).load(id);
     if (!project || !this.visible(ctx, project)) throw AppError.notFound('Project');
     return ProjectModel.fromEntity(project);
   }
 
-  /** An enterprise's projects the caller may see, batched across the enterprises of one request. */
-  async ofEnterprise(ctx: RequestContext, enterpriseId: string): Promise<ProjectModel[]> {
-    const rows = await loaderFor<string, ProjectEntity[]>(
+  /** A page of an enterprise's projects the caller may see, newest first; batched across the enterprises of a request. */
+  async ofEnterprise(ctx: RequestContext, enterpriseId: string, page: PageArgs): Promise<Connection<ProjectModel>> {
+    const scope = this.policy.libraryScope(ctx.actor);
+    const childPage = await childPageLoader(ctx.cache, 'projectsOfEnterprise', (sql, params) => this.dataSource.query(sql, params), {
+      table: 'project',
+      parentColumn: 'enterprise_id',
+      order: 'c.id DESC',
+      where: (params) => scope.positional('c', params),
+    })(enterpriseId, page);
+    const rows = await this.entityLoader(ctx).loadMany(childPage.ids);
+    const models = new Map(rows.flatMap((p) => (p && !(p instanceof Error) ? [[p.id, ProjectModel.fromEntity(p)] as const] : [])));
+    return connectionOf(childPage, models);
+  }
+
+  private entityLoader(ctx: RequestContext) {
+    return loaderFor<string, ProjectEntity | null>(
       ctx.cache,
-      'projectsOfEnterprise',
-      async (ids) => {
-        const found = await this.dataSource.getRepository(ProjectEntity).find({ where: { enterpriseId: In([...ids]) }, order: { id: 'DESC' } });
-        return groupBy(found, (p) => p.enterpriseId);
-      },
-      [],
-    ).load(enterpriseId);
-    return rows.filter((p) => this.visible(ctx, p)).map(ProjectModel.fromEntity);
+      'project',
+      async (ids) => new Map((await this.dataSource.getRepository(ProjectEntity).findBy({ id: In([...ids]) })).map((p) => [p.id, p])),
+      null,
+    );
   }
 
   async list(ctx: RequestContext, filter: ProjectFilter | undefined, page: PageArgs): Promise<Connection<ProjectModel>> {
     const qb = this.dataSource.getRepository(ProjectEntity).createQueryBuilder('p');
-    const scope = this.policy.libraryScope(ctx.actor);
-    if (scope.kind === 'OWN') qb.andWhere('p.organization_id = :scopeOrg', { scopeOrg: scope.organizationId });
-    if (scope.kind === 'STATUSES') qb.andWhere('p.status IN (:...scopeStatuses)', { scopeStatuses: scope.statuses });
+    this.policy.libraryScope(ctx.actor).applyTo(qb, 'p');
     if (filter?.status?.length) qb.andWhere('p.status IN (:...status)', { status: filter.status });
     if (filter?.districtCode) qb.andWhere('p.district_code = :district', { district: filter.districtCode });
     if (filter?.realm) qb.andWhere('p.realm = :realm', { realm: filter.realm });
@@ -123,7 +138,7 @@ export class ProjectsService {
   }
 
   private visible(ctx: RequestContext, p: ProjectEntity): boolean {
-    return this.policy.canSeeLibraryRecord(ctx.actor, { ownerOrganizationId: p.organizationId, status: p.status });
+    return this.policy.libraryScope(ctx.actor).allows(p);
   }
 
   /** The caller's own enterprise, which must be admitted to submit projects. */

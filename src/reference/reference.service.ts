@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
-import type { RequestContext } from '../auth/actor.js';
+import type { RequestContext } from '../common/actor.js';
 import type { FieldError } from '../common/errors.js';
 import { loaderFor } from '../common/request-cache.js';
 import { DivisionEntity, TaxonomyCatalogueEntity, TaxonomyCategoryEntity, TaxonomyCrosswalkEntity } from './reference.entities.js';

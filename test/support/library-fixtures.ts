@@ -1,4 +1,4 @@
-import { usccCheckChar } from '../../src/enterprises/uscc.js';
+import { usccCheckChar } from '../../src/uscc/uscc.js';
 import { createOrgWithAdmin, type TestRegistry } from './test-registry.js';
 
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';

@@ -3,13 +3,13 @@ import { Args, Field, ID, InputType, Mutation, ObjectType, Resolver } from '@nes
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
-import type { RequestContext } from '../../src/auth/actor.js';
-import { Ctx } from '../../src/auth/public.decorator.js';
-import { AuditService } from '../../src/audit/audit.service.js';
+import type { RequestContext } from '../../src/common/actor.js';
+import { Ctx } from '../../src/common/context.decorators.js';
 import { DecimalArg, DecimalScalar, IsDecimalString, MONEY, RATE } from '../../src/common/decimal.js';
 import { DateTimeScalar } from '../../src/common/date.js';
 import { AppError } from '../../src/common/errors.js';
-import { IdempotencyService } from '../../src/common/idempotency/idempotency.service.js';
+import { MutationModule } from '../../src/mutation/mutation.module.js';
+import { MutationRunner } from '../../src/mutation/mutation.js';
 import { newId } from '../../src/common/ids.js';
 
 /*
@@ -38,8 +38,7 @@ class ProbeEntry {
 class ProbeService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
-    private readonly idempotency: IdempotencyService,
+    private readonly mutations: MutationRunner,
   ) {}
 
   async onModuleInit() {
@@ -49,28 +48,25 @@ class ProbeService implements OnModuleInit {
   }
 
   record(ctx: RequestContext, input: ProbeEntryInput, key: string | undefined, failAfterWrite: boolean): Promise<ProbeEntry> {
-    return this.dataSource.transaction((m) =>
-      this.idempotency.run(m, ctx, {
-        operation: 'probeRecord',
-        key,
-        input,
-        work: async () => {
-          const id = newId();
-          const [row] = await m.query(`INSERT INTO probe_entry (id, amount, rate, memo) VALUES ($1, $2, $3, $4) RETURNING *`, [
-            id,
-            input.amount,
-            input.rate ?? null,
-            input.memo ?? null,
-          ]);
-          const entry: ProbeEntry = { id: row.id, amount: row.amount, rate: row.rate, memo: row.memo, createdAt: row.created_at };
-          await this.audit.record(m, ctx, { action: 'probe.record', entityType: 'ProbeEntry', entityId: id, after: entry });
-          // Slow the work down so concurrent requests with one key really overlap.
-          await m.query(`SELECT pg_sleep(0.05)`);
-          if (failAfterWrite) throw AppError.conflict('probe failed after writing');
-          return entry;
-        },
-      }),
-    );
+    return this.mutations.run(ctx, {
+      operation: 'probeRecord',
+      idempotencyKey: key,
+      input,
+      work: async (m) => {
+        const id = newId();
+        const [row] = await m.query(`INSERT INTO probe_entry (id, amount, rate, memo) VALUES ($1, $2, $3, $4) RETURNING *`, [
+          id,
+          input.amount,
+          input.rate ?? null,
+          input.memo ?? null,
+        ]);
+        const entry: ProbeEntry = { id: row.id, amount: row.amount, rate: row.rate, memo: row.memo, createdAt: row.created_at };
+        // Slow the work down so concurrent requests with one key really overlap.
+        await m.query(`SELECT pg_sleep(0.05)`);
+        if (failAfterWrite) throw AppError.conflict('probe failed after writing');
+        return { result: entry, audit: { action: 'probe.record', entityType: 'ProbeEntry', entityId: id, after: entry } };
+      },
+    });
   }
 }
 
@@ -95,5 +91,5 @@ class ProbeResolver {
   }
 }
 
-@Module({ providers: [ProbeService, ProbeResolver] })
+@Module({ imports: [MutationModule], providers: [ProbeService, ProbeResolver] })
 export class ProbeModule {}

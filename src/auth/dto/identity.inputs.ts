@@ -1,7 +1,8 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
+import { lowerUuid } from '../../common/uuid.pipe.js';
 import { IsEmail, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { OrganizationKind, UserRole } from '../actor.js';
+import { OrganizationKind, UserRole } from '../../common/actor.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lowerTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
@@ -20,7 +21,7 @@ export class CreateOrganizationInput {
 @InputType()
 export class CreateUserInput {
   @Field(() => ID, { nullable: true, description: "Defaults to the caller's own organisation." })
-  @IsOptional() @IsUUID()
+  @IsOptional() @Transform(lowerUuid) @IsUUID()
   organizationId?: string;
 
   @Field() @Transform(lowerTrim) @IsEmail({}, { message: 'must be an e-mail address' }) @MaxLength(254) email: string;

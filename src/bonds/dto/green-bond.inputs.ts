@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
+import { lowerUuid } from '../../common/uuid.pipe.js';
 import { IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { DateScalar, IsIsoDate } from '../../common/date.js';
 import { DecimalScalar, IsDecimalString, MONEY, RATE } from '../../common/decimal.js';
@@ -16,7 +17,7 @@ export class GreenBondInput {
 
   @Field() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
 
-  @Field(() => ID, { description: 'An admitted enterprise.' }) @IsUUID(undefined, { message: 'must be a UUID' }) issuerEnterpriseId: string;
+  @Field(() => ID, { description: 'An admitted enterprise.' }) @Transform(lowerUuid) @IsUUID(undefined, { message: 'must be a UUID' }) issuerEnterpriseId: string;
 
   @Field(() => GreenBondType) @IsEnum(GreenBondType) bondType: GreenBondType;
 
@@ -40,8 +41,8 @@ export class GreenBondInput {
 
 @InputType()
 export class GreenBondFilter {
-  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() issuerEnterpriseId?: string;
-  @Field(() => ID, { nullable: true, description: 'The organisation that registered the bond.' }) @IsOptional() @IsUUID() registeredByOrganizationId?: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @Transform(lowerUuid) @IsUUID() issuerEnterpriseId?: string;
+  @Field(() => ID, { nullable: true, description: 'The organisation that registered the bond.' }) @IsOptional() @Transform(lowerUuid) @IsUUID() registeredByOrganizationId?: string;
   @Field(() => GreenBondType, { nullable: true }) @IsOptional() @IsEnum(GreenBondType) bondType?: GreenBondType;
   @Field(() => DateScalar, { nullable: true, description: 'Issued on or after.' }) @IsOptional() @IsIsoDate() issuedFrom?: string;
   @Field(() => DateScalar, { nullable: true, description: 'Issued on or before.' }) @IsOptional() @IsIsoDate() issuedTo?: string;

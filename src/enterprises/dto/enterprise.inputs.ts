@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
+import { lowerUuid } from '../../common/uuid.pipe.js';
 import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { DecimalScalar, IsDecimalString, RATE } from '../../common/decimal.js';
 import { InclusionStatus } from '../../inclusion/inclusion-status.js';
@@ -11,7 +12,7 @@ const upperTrim = ({ value }: { value: unknown }) => (typeof value === 'string' 
 @InputType()
 export class EnterpriseApplicationInput {
   @Field(() => ID, { nullable: true, description: "The applying organisation; defaults to the caller's own, and may not be another." })
-  @IsOptional() @IsUUID()
+  @IsOptional() @Transform(lowerUuid) @IsUUID()
   organizationId?: string;
 
   @Field({ description: 'Registered name as on the business licence.' })
@@ -50,10 +51,4 @@ export class EnterpriseFilter {
   @Field({ nullable: true, description: 'Part of the name (Chinese or English) or the start of the USCC.' })
   @Transform(trim) @IsOptional() @IsString() @MinLength(1) @MaxLength(100)
   search?: string;
-}
-
-@InputType()
-export class UsccAllowlistInput {
-  @Field() @Transform(upperTrim) @Matches(/^[0-9A-HJ-NPQRTUWXY]{18}$/, { message: 'must be 18 characters of the USCC alphabet' }) uscc: string;
-  @Field() @Transform(trim) @IsString() @MinLength(1) @MaxLength(1000) reason: string;
 }

@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Transform, Type } from 'class-transformer';
+import { lowerUuid } from '../../common/uuid.pipe.js';
 import { IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { DateScalar, IsIsoDate } from '../../common/date.js';
 import { DecimalScalar, IsDecimalString, MONEY, RATE } from '../../common/decimal.js';
@@ -16,10 +17,10 @@ export class GreenLoanInput {
   @Transform(trim) @IsString() @MinLength(1) @MaxLength(64) @Matches(/^[^\s,]+( [^\s,]+)*$/, { message: 'must not contain commas or runs of spaces' })
   contractNumber: string;
 
-  @Field(() => ID, { description: 'An admitted enterprise.' }) @IsUUID(undefined, { message: 'must be a UUID' }) borrowerEnterpriseId: string;
+  @Field(() => ID, { description: 'An admitted enterprise.' }) @Transform(lowerUuid) @IsUUID(undefined, { message: 'must be a UUID' }) borrowerEnterpriseId: string;
 
   @Field(() => ID, { nullable: true, description: "An admitted project of the borrower's." })
-  @IsOptional() @IsUUID(undefined, { message: 'must be a UUID' })
+  @IsOptional() @Transform(lowerUuid) @IsUUID(undefined, { message: 'must be a UUID' })
   projectId?: string;
 
   @Field(() => DecimalScalar) @IsDecimalString({ ...MONEY, min: '0', exclusiveMin: true }) principal: string;
@@ -42,9 +43,9 @@ export class GreenLoanInput {
 
 @InputType()
 export class GreenLoanFilter {
-  @Field(() => ID, { nullable: true, description: "The lending bank's organisation." }) @IsOptional() @IsUUID() bankOrganizationId?: string;
-  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() borrowerEnterpriseId?: string;
-  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() projectId?: string;
+  @Field(() => ID, { nullable: true, description: "The lending bank's organisation." }) @IsOptional() @Transform(lowerUuid) @IsUUID() bankOrganizationId?: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @Transform(lowerUuid) @IsUUID() borrowerEnterpriseId?: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @Transform(lowerUuid) @IsUUID() projectId?: string;
   @Field({ nullable: true }) @IsOptional() @Matches(/^\d{6}$/, { message: 'must be a 6-digit division code' }) districtCode?: string;
   @Field(() => TaxonomyLevel1Filter, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => TaxonomyLevel1Filter) taxonomyLevel1?: TaxonomyLevel1Filter;
   @Field(() => DateScalar, { nullable: true, description: 'Signed on or after.' }) @IsOptional() @IsIsoDate() signedFrom?: string;

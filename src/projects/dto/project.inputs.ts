@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Transform, Type } from 'class-transformer';
+import { lowerUuid } from '../../common/uuid.pipe.js';
 import { IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { DateScalar, IsIsoDate } from '../../common/date.js';
 import { DecimalScalar, IsDecimalString, MONEY, QUANTITY } from '../../common/decimal.js';
@@ -11,7 +12,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 @InputType()
 export class ProjectInput {
   @Field(() => ID, { nullable: true, description: "The submitting enterprise; defaults to the caller's own." })
-  @IsOptional() @IsUUID()
+  @IsOptional() @Transform(lowerUuid) @IsUUID()
   enterpriseId?: string;
 
   @Field() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
@@ -41,7 +42,7 @@ export class ProjectFilter {
   @Field(() => [InclusionStatus], { nullable: true }) @IsOptional() @IsEnum(InclusionStatus, { each: true }) status?: InclusionStatus[];
   @Field({ nullable: true }) @IsOptional() @Matches(/^\d{6}$/, { message: 'must be a 6-digit division code' }) districtCode?: string;
   @Field(() => Realm, { nullable: true }) @IsOptional() @IsEnum(Realm) realm?: Realm;
-  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() enterpriseId?: string;
+  @Field(() => ID, { nullable: true }) @IsOptional() @Transform(lowerUuid) @IsUUID() enterpriseId?: string;
   @Field(() => TaxonomyLevel1Filter, {
     nullable: true,
     description: 'Projects whose category falls under this level-1 category, in its own catalogue or mapped to it through the crosswalk.',

@@ -1,5 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
-import { newRequestCache, type RequestCache } from '../common/request-cache.js';
+import { newRequestCache, type RequestCache } from './request-cache.js';
 
 export enum OrganizationKind {
   BANK = 'BANK',

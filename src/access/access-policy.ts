@@ -1,17 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors.js';
-import { OrganizationKind, UserRole, type Actor } from './actor.js';
+import { OrganizationKind, UserRole, type Actor } from '../common/actor.js';
+import { RecordScope, type ScopeFields } from './record-scope.js';
 
 /** Library states a lender or verifier may see: what is, or was, in the library — never an application in progress. */
 export const LENDER_VISIBLE_STATUSES = ['ADMITTED', 'REMOVED'] as const;
 
-export type LoanScope = { kind: 'ALL' } | { kind: 'BANK'; organizationId: string } | { kind: 'BORROWER'; organizationId: string } | { kind: 'NONE' };
+/** Library records (enterprises, projects): who owns them and where they are in the inclusion workflow. */
+export const LIBRARY_FIELDS = {
+  owner: { column: 'organization_id', property: 'organizationId' },
+  status: { column: 'status', property: 'status' },
+} satisfies ScopeFields<string>;
+export type LibraryScope = RecordScope<keyof typeof LIBRARY_FIELDS>;
 
-/** Which library records (enterprises, projects) an actor sees. */
-export type LibraryScope =
-  | { kind: 'ALL' }
-  | { kind: 'OWN'; organizationId: string }
-  | { kind: 'STATUSES'; statuses: readonly string[] };
+/** Green loans: the lending bank and the borrower's organisation. */
+export const LOAN_FIELDS = {
+  bank: { column: 'bank_organization_id', property: 'bankOrganizationId' },
+  borrower: { column: 'borrower_organization_id', property: 'borrowerOrganizationId' },
+} satisfies ScopeFields<string>;
+export type LoanScope = RecordScope<keyof typeof LOAN_FIELDS>;
+
+/** Organisations, by their id. */
+export const ORGANIZATION_FIELDS = { id: { column: 'id', property: 'id' } } satisfies ScopeFields<string>;
+export type OrganizationScope = RecordScope<keyof typeof ORGANIZATION_FIELDS>;
 
 /**
  * The one place that decides what an actor may do. Services call it before acting, because guards do not run on
@@ -62,20 +73,13 @@ export class AccessPolicy {
 
   /**
    * Library visibility: the regulator sees everything; an enterprise its own records in every state; banks and
-   * verifiers what is or was admitted (they lend against it). Applied to lists as a filter and to single reads as
-   * NOT_FOUND.
+   * verifiers what is or was admitted (they lend against it). Lists apply it as a condition, single reads and nested
+   * fields as a check (a hidden record answers NOT_FOUND).
    */
   libraryScope(actor: Actor): LibraryScope {
-    if (this.isRegulator(actor)) return { kind: 'ALL' };
-    if (actor.organizationKind === OrganizationKind.ENTERPRISE) return { kind: 'OWN', organizationId: actor.organizationId };
-    return { kind: 'STATUSES', statuses: LENDER_VISIBLE_STATUSES };
-  }
-
-  canSeeLibraryRecord(actor: Actor, record: { ownerOrganizationId: string; status: string }): boolean {
-    const scope = this.libraryScope(actor);
-    if (scope.kind === 'ALL') return true;
-    if (scope.kind === 'OWN') return record.ownerOrganizationId === scope.organizationId;
-    return scope.statuses.includes(record.status);
+    if (this.isRegulator(actor)) return RecordScope.all(LIBRARY_FIELDS);
+    if (actor.organizationKind === OrganizationKind.ENTERPRISE) return RecordScope.where(LIBRARY_FIELDS, 'owner', [actor.organizationId]);
+    return RecordScope.where(LIBRARY_FIELDS, 'status', LENDER_VISIBLE_STATUSES);
   }
 
   /** An enterprise applies for, and submits projects of, its own organisation only. */
@@ -93,18 +97,16 @@ export class AccessPolicy {
 
   /** Loans: the regulator sees all; a bank its own book; an enterprise the loans made to it; anyone else none. */
   loanScope(actor: Actor): LoanScope {
-    if (this.isRegulator(actor)) return { kind: 'ALL' };
-    if (actor.organizationKind === OrganizationKind.BANK) return { kind: 'BANK', organizationId: actor.organizationId };
-    if (actor.organizationKind === OrganizationKind.ENTERPRISE) return { kind: 'BORROWER', organizationId: actor.organizationId };
-    return { kind: 'NONE' };
+    if (this.isRegulator(actor)) return RecordScope.all(LOAN_FIELDS);
+    if (actor.organizationKind === OrganizationKind.BANK) return RecordScope.where(LOAN_FIELDS, 'bank', [actor.organizationId]);
+    if (actor.organizationKind === OrganizationKind.ENTERPRISE) return RecordScope.where(LOAN_FIELDS, 'borrower', [actor.organizationId]);
+    return RecordScope.none(LOAN_FIELDS);
   }
 
-  canSeeLoan(actor: Actor, loan: { bankOrganizationId: string; borrowerOrganizationId: string }): boolean {
-    const scope = this.loanScope(actor);
-    if (scope.kind === 'ALL') return true;
-    if (scope.kind === 'BANK') return loan.bankOrganizationId === scope.organizationId;
-    if (scope.kind === 'BORROWER') return loan.borrowerOrganizationId === scope.organizationId;
-    return false;
+  /** Organisations: the regulator sees all, every other party its own (a counterparty is shown through its record). */
+  organizationScope(actor: Actor): OrganizationScope {
+    if (this.isRegulator(actor)) return RecordScope.all(ORGANIZATION_FIELDS);
+    return RecordScope.where(ORGANIZATION_FIELDS, 'id', [actor.organizationId]);
   }
 
   /**

@@ -1,9 +1,9 @@
-import { cliFail, openStandaloneDataSource } from './standalone.js';
+import { cliFail, openStandaloneDataSource } from '../database/standalone.js';
 
-/** `migration-cli run | revert | show`: schema changes outside the app's own start-up run. */
+/** `npm run migration:run / migration:revert, or node dist/src/cli/migration.js run | revert | show`: schema changes outside the app's own start-up run. */
 async function main(command: string | undefined): Promise<void> {
   if (!command || !['run', 'revert', 'show'].includes(command)) {
-    throw new Error('usage: migration-cli run | revert | show');
+    throw new Error('usage: npm run migration:run / migration:revert, or node dist/src/cli/migration.js run | revert | show');
   }
   const { dataSource, close } = await openStandaloneDataSource();
   try {

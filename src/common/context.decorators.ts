@@ -1,8 +1,8 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Request } from 'express';
-import { AppError } from '../common/errors.js';
-import { newRequestCache, type RequestCache } from '../common/request-cache.js';
+import { AppError } from './errors.js';
+import { newRequestCache, type RequestCache } from './request-cache.js';
 import type { Actor, RequestContext } from './actor.js';
 
 export const IS_PUBLIC = 'registry:isPublic';

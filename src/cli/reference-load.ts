@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { writeAuditEvent } from '../audit/audit.service.js';
 import { cliFail, openStandaloneDataSource } from '../database/standalone.js';
-import { loadTaxonomy } from './taxonomy-loader.js';
+import { runMutation } from '../mutation/mutation.js';
+import { loadTaxonomy } from '../reference/taxonomy-loader.js';
 
 const USAGE = 'usage: npm run reference:load -- --taxonomy FILE.csv [--crosswalk FILE.csv] [--source "what this revision is"]';
 
@@ -18,10 +18,12 @@ async function main(): Promise<void> {
   const source = values.source ?? `loaded from ${values.taxonomy} on ${new Date().toISOString().slice(0, 10)}`;
   const { dataSource, close } = await openStandaloneDataSource();
   try {
-    const result = await dataSource.transaction(async (m) => {
-      const r = await loadTaxonomy((sql, params) => m.query(sql, params), taxonomyCsv, crosswalkCsv, source);
-      await writeAuditEvent(m, null, 'cli', { action: 'reference.taxonomyLoad', entityType: 'TaxonomyCatalogue', entityId: null, after: { source, ...r } });
-      return r;
+    const result = await runMutation(dataSource, { actor: null, requestId: 'cli' }, {
+      operation: 'reference.taxonomyLoad',
+      work: async (m) => {
+        const r = await loadTaxonomy((sql, params) => m.query(sql, params), taxonomyCsv, crosswalkCsv, source);
+        return { result: r, audit: { action: 'reference.taxonomyLoad', entityType: 'TaxonomyCatalogue', entityId: null, after: { source, ...r } } };
+      },
     });
     process.stdout.write(`categories upserted: ${result.categories}\nmappings upserted: ${result.mappings}\n`);
     for (const s of result.skippedMappings) process.stdout.write(`mapping skipped (category not in the catalogue): ${s}\n`);

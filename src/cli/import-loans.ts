@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config/app-config.js';
-import { cliFail, openStandaloneDataSource } from '../../database/standalone.js';
-import { importLoans, summaryLine } from './import-loans.js';
-import { terminalProgress } from './progress.js';
+import { loadConfig } from '../config/app-config.js';
+import { cliFail, openStandaloneDataSource } from '../database/standalone.js';
+import { importLoans, summaryLine } from '../loans/import/import-loans.js';
+import { terminalProgress } from '../loans/import/progress.js';
 
 const USAGE =
   'usage: npm run import:loans -- FILE.csv --bank BANK_ORG_ID_OR_USCC_OR_NAME [--events EVENTS.csv] [--rejects REJECTS.csv] [--events-rejects REJECTS.csv] [--batch-size N]';
