@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
@@ -8,7 +9,10 @@ import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions, type DatabaseTarget } from './database/data-source-options.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { depthLimitRule, operationShapeRule } from './common/depth-limit.js';
+import { depthLimitRule, operationLimitsPlugin, operationShapeRule } from './common/operation-limits.js';
+import { DEFAULT_PAGE_SIZE } from './common/pagination.js';
+import { OperationGateModule } from './common/operation-gate.module.js';
+import { LeanFieldsModule } from './common/lean-fields.js';
 import { createErrorFormatter } from './common/errors.js';
 import { JsonLogger } from './common/logger.js';
 import { RegistryValidationPipe } from './common/validation.js';
@@ -57,12 +61,28 @@ export class AppModule {
           csrfPrevention: true,
           allowBatchedHttpRequests: false,
           includeStacktraceInErrorResponses: false,
+          // Every operation's limits hold before it runs: tokens at parsing, selection-set width before validation
+          // (OperationGateModule), depth and root fields in validation (linear), cost once its variables are known.
+          parseOptions: { maxTokens: config.graphql.maxTokens },
           validationRules: [depthLimitRule(config.graphql.maxDepth), operationShapeRule(config.graphql.maxRootFields)],
+          plugins: [
+            // No per-field instrumentation: HTTP caching hints and traces are not used, and they wrap every resolver.
+            ApolloServerPluginCacheControlDisabled(),
+            ApolloServerPluginInlineTraceDisabled(),
+            operationLimitsPlugin({
+              maxCost: config.graphql.maxCost,
+              maxPageSize: config.graphql.maxPageSize,
+              defaultPageSize: DEFAULT_PAGE_SIZE,
+              maxSelections: config.graphql.maxSelections,
+            }),
+          ],
           // Without introspection, error messages do not suggest field names either.
           hideSchemaDetailsFromClientErrors: !config.graphql.introspection,
           formatError: createErrorFormatter(options.logger),
           context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
         }),
+        OperationGateModule,
+        LeanFieldsModule,
         ...MODULES,
         ...(options.extraModules ?? []),
       ],

@@ -206,14 +206,20 @@ describe('nested lists are pages', () => {
       ok(await t.gql(`mutation($l: ID!) { recordLoanDisbursement(loanId: $l, amount: "1.00", on: "2024-02-02") { id } }`, { l: node.id }, bank.token));
     }
     const q = (first: number) => `{ greenLoans(first: ${first}) { edges { node { id events(first: 2) { totalCount edges { node { amount } } } } } } }`;
-    const one = await countStatements(t, () => t.gql(q(1), {}, bank.token));
-    const two = await countStatements(t, () => t.gql(q(2), {}, bank.token));
+    // Each count follows a warm-up of the same query, so the caller's credential is remembered for both (it would
+    // otherwise cost one statement the first time).
+    const counted = async (query: string, token: string) => {
+      await t.gql(query, {}, token);
+      return countStatements(t, () => t.gql(query, {}, token));
+    };
+    const one = await counted(q(1), bank.token);
+    const two = await counted(q(2), bank.token);
     expect(one.result.errors).toBeUndefined();
     expect(two.result.data!.greenLoans.edges).toHaveLength(2);
     expect(two.statements).toBe(one.statements);
     const e = `{ enterprises(first: FIRST) { edges { node { projects(first: 2) { totalCount edges { node { id } } } } } } }`;
-    const fewer = await countStatements(t, () => t.gql(e.replace('FIRST', '1'), {}, t.adminToken));
-    const more = await countStatements(t, () => t.gql(e.replace('FIRST', '20'), {}, t.adminToken));
+    const fewer = await counted(e.replace('FIRST', '1'), t.adminToken);
+    const more = await counted(e.replace('FIRST', '20'), t.adminToken);
     expect(more.result.errors).toBeUndefined();
     expect(more.statements).toBe(fewer.statements);
   });

@@ -83,7 +83,11 @@ export class AuthService {
         };
       },
     });
-    if ('error' in outcome) throw AppError.unauthenticated(outcome.error);
+    if ('error' in outcome) {
+      // A reused token revoked its family (committed by now): no remembered access token of it may pass here.
+      this.tokens.forgetVerified();
+      throw AppError.unauthenticated(outcome.error);
+    }
     return outcome.payload;
   }
 

@@ -13,7 +13,7 @@ import type { CreateOrganizationInput, CreateUserInput } from './dto/identity.in
 import { ApiKeyEntity, OrganizationEntity, UserEntity } from './entities.js';
 import { ApiKeyModel, CreatedApiKeyModel, OrganizationModel, UserModel } from './models.js';
 import { hashPassword, randomToken, sha256 } from './secrets.js';
-import { API_KEY_PREFIX } from './token.service.js';
+import { API_KEY_PREFIX, TokenService } from './token.service.js';
 
 @Injectable()
 export class IdentityService {
@@ -22,6 +22,7 @@ export class IdentityService {
     private readonly policy: AccessPolicy,
     private readonly mutations: MutationRunner,
     private readonly allowlist: UsccAllowlistService,
+    private readonly tokens: TokenService,
   ) {}
 
   async me(ctx: RequestContext): Promise<UserModel> {
@@ -153,7 +154,7 @@ export class IdentityService {
 
   async revokeApiKey(ctx: RequestContext, id: string): Promise<ApiKeyModel> {
     this.policy.assertCanManageApiKeys(ctx.actor);
-    return this.mutations.run(ctx, {
+    const revoked = await this.mutations.run(ctx, {
       operation: 'revokeApiKey',
       work: async (m) => {
         const key = await m.findOne(ApiKeyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -167,6 +168,9 @@ export class IdentityService {
         return { result: after, audit: { action: 'apiKey.revoke', entityType: 'ApiKey', entityId: key.id, before, after } };
       },
     });
+    // Committed: the key stops working in this process now (in others within AUTH_CACHE_SECONDS).
+    this.tokens.forgetVerified();
+    return revoked;
   }
 
   async loadUser(m: EntityManager, userId: string): Promise<UserModel> {

@@ -22,10 +22,21 @@ interface ActorRow {
   key_hash?: string;
 }
 
-/** Issues access tokens and turns a bearer credential (access token or API key) into an actor. */
+/** At most this many credentials are remembered; the oldest go first. */
+const AUTH_CACHE_ENTRIES = 10_000;
+
+/**
+ * Issues access tokens and turns a bearer credential (access token or API key) into an actor.
+ *
+ * A credential the database confirmed is remembered for `AUTH_CACHE_SECONDS` (never past an access token's expiry),
+ * so a busy client costs one database round trip per that many seconds, not one per request. Every revocation made
+ * through this process (a refresh token reused, an API key revoked) clears the memory at once; one made through
+ * another process of the registry takes effect here within `AUTH_CACHE_SECONDS`. Refusals are never remembered.
+ */
 @Injectable()
 export class TokenService {
   private readonly key: Uint8Array;
+  private readonly verified = new Map<string, { actor: Actor; until: number }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -57,12 +68,30 @@ export class TokenService {
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (!match) throw AppError.unauthenticated('The Authorization header must be "Bearer <token or API key>"');
     const credential = match[1];
-    return credential.startsWith(API_KEY_PREFIX) ? this.fromApiKey(credential) : this.fromAccessToken(credential);
+    const now = Date.now();
+    const known = this.verified.get(credential);
+    if (known && known.until > now) return known.actor;
+    if (known) this.verified.delete(credential);
+    const { actor, expiresAt } = credential.startsWith(API_KEY_PREFIX)
+      ? { actor: await this.fromApiKey(credential), expiresAt: Infinity }
+      : await this.fromAccessToken(credential);
+    const ttl = this.config.jwt.authCacheSeconds * 1000;
+    if (ttl > 0) {
+      if (this.verified.size >= AUTH_CACHE_ENTRIES) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(credential, { actor, until: Math.min(now + ttl, expiresAt) });
+    }
+    return actor;
   }
 
-  private async fromAccessToken(token: string): Promise<Actor> {
+  /** Forgets every remembered credential: called after any revocation, so this process refuses at once. */
+  forgetVerified(): void {
+    this.verified.clear();
+  }
+
+  private async fromAccessToken(token: string): Promise<{ actor: Actor; expiresAt: number }> {
     let userId: string | undefined;
     let familyId: unknown;
+    let expiresAt = 0;
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: [ALGORITHM],
@@ -72,6 +101,7 @@ export class TokenService {
       });
       userId = payload.sub;
       familyId = payload.sid;
+      expiresAt = (payload.exp ?? 0) * 1000;
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw AppError.unauthenticated('The access token has expired');
       throw AppError.unauthenticated('The access token is not valid');
@@ -85,7 +115,7 @@ export class TokenService {
       [userId, familyId],
     );
     if (rows.length === 0) throw AppError.unauthenticated('The access token is not valid');
-    return toActor(rows[0]);
+    return { actor: toActor(rows[0]), expiresAt };
   }
 
   private async fromApiKey(key: string): Promise<Actor> {

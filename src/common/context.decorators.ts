@@ -17,11 +17,13 @@ export function requestOf(context: ExecutionContext): AuthenticatedRequest {
 }
 
 /** The acting party and request id, for the service call. */
-export const Ctx = createParamDecorator((_data: unknown, context: ExecutionContext): RequestContext => {
-  const req = requestOf(context);
+export const Ctx = createParamDecorator((_data: unknown, context: ExecutionContext): RequestContext => requestContextOf(requestOf(context)));
+
+/** The request context of an authenticated request (also for resolvers that bypass the decorators: see lean-fields). */
+export function requestContextOf(req: AuthenticatedRequest): RequestContext {
   if (!req.actor) throw AppError.unauthenticated();
   return { actor: req.actor, requestId: req.requestId ?? 'unknown', cache: (req.cache ??= newRequestCache()) };
-});
+}
 
 /** The request id alone, for public operations. */
 export const RequestId = createParamDecorator((_data: unknown, context: ExecutionContext): string => requestOf(context).requestId ?? 'unknown');

@@ -6,11 +6,12 @@ import { AppError } from './errors.js';
 import { groupBy, loaderFor, type RequestCache } from './request-cache.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+/** The ceiling of any page; the deployed maximum is GRAPHQL_MAX_PAGE_SIZE (default 100), checked before execution. */
+export const MAX_PAGE_SIZE = 1000;
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
+  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: 'Page size, 1 to the maximum page size (100 unless the registry is set otherwise).' })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_PAGE_SIZE)
   first?: number = DEFAULT_PAGE_SIZE;
 
@@ -32,7 +33,8 @@ export interface Edge<T> {
 export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** A number, or (on a getter) a count that runs only when the field is read: a page nobody counts runs no count. */
+  totalCount: number | Promise<number>;
 }
 
 /** Builds the Relay connection type `<Name>Connection` with its `<Name>Edge`. */
@@ -46,7 +48,7 @@ export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<
   class ConnectionClass {
     @Field(() => [EdgeType]) edges: EdgeType[];
     @Field(() => PageInfo) pageInfo: PageInfo;
-    @Field(() => Int) totalCount: number;
+    @Field(() => Int, { description: 'Rows in the whole list (all pages); counted only when asked for.' }) totalCount: number;
   }
   return ConnectionClass;
 }
@@ -74,13 +76,19 @@ export async function paginate<E extends ObjectLiteral & { id: string }, M>(
 ): Promise<Connection<M>> {
   const idColumn = `${qb.alias}.id`;
   const first = args.first ?? DEFAULT_PAGE_SIZE;
-  const totalCount = await qb.clone().getCount();
+  let counted: Promise<number> | undefined;
   const page = qb.clone().orderBy(idColumn, 'DESC').take(first + 1);
   if (args.after) page.andWhere(`${idColumn} < :afterId`, { afterId: decodeCursor(args.after) });
   const rows = await page.getMany();
   const hasNextPage = rows.length > first;
   const edges = rows.slice(0, first).map((row) => ({ cursor: encodeCursor(row.id), node: map(row) }));
-  return { edges, pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null }, totalCount };
+  return {
+    edges,
+    pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+    get totalCount() {
+      return (counted ??= qb.clone().getCount());
+    },
+  };
 }
 
 /** One parent's page of a nested list: the child ids in order, and what the connection says around them. */
@@ -155,6 +163,8 @@ export function childPageLoader(cache: RequestCache, name: string, query: (sql: 
   );
   return (parentId: string, page: PageArgs): Promise<ChildPage> => {
     const first = page.first ?? DEFAULT_PAGE_SIZE;
+    // Nested fields resolve without the validation pipe (see lean-fields): the page arguments are checked here.
+    if (!Number.isInteger(first) || first < 1) throw AppError.field('first', 'must be a whole number of at least 1');
     const after = page.after ? decodeCursor(page.after) : '';
     return loader.load(`${parentId}|${first}|${after}`);
   };
@@ -164,4 +174,58 @@ export function childPageLoader(cache: RequestCache, name: string, query: (sql: 
 export function connectionOf<M>(page: ChildPage, models: Map<string, M>): Connection<M> {
   const edges = page.ids.filter((id) => models.has(id)).map((id) => ({ cursor: encodeCursor(id), node: models.get(id)! }));
   return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null }, totalCount: page.totalCount };
+}
+
+/** Conditions of a raw-SQL list, each with its positional parameters (`$n` as `bind` hands them out). */
+export class SqlWhere {
+  readonly params: unknown[] = [];
+  private readonly parts: string[] = [];
+
+  /** Binds a value and returns its placeholder. */
+  bind = (value: unknown): string => {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  };
+
+  and(condition: string): this {
+    this.parts.push(`(${condition})`);
+    return this;
+  }
+
+  get sql(): string {
+    return this.parts.length ? this.parts.join(' AND ') : 'true';
+  }
+}
+
+/**
+ * Keyset pagination over raw SQL, newest first, for the hot lists: rows come back as plain objects named like the
+ * entity's properties (see `leanColumns`), no query builder and no entity hydration. `totalCount` is counted only
+ * when read.
+ */
+export async function paginateRows<R extends { id: string }, M>(
+  query: (sql: string, params: unknown[]) => Promise<unknown[]>,
+  from: { table: string; alias: string; columns: string },
+  where: SqlWhere,
+  args: PageArgs,
+  map: (row: R) => M,
+): Promise<Connection<M>> {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  const { table, alias } = from;
+  const countSql = `SELECT count(*)::int AS n FROM ${table} ${alias} WHERE ${where.sql}`;
+  const countParams = [...where.params];
+  const page = new SqlWhere();
+  page.params.push(...where.params);
+  page.and(where.sql);
+  if (args.after) page.and(`${alias}.id < ${page.bind(decodeCursor(args.after))}`);
+  const rows = (await query(`SELECT ${from.columns} FROM ${table} ${alias} WHERE ${page.sql} ORDER BY ${alias}.id DESC LIMIT ${page.bind(first + 1)}`, page.params)) as R[];
+  const hasNextPage = rows.length > first;
+  const edges = rows.slice(0, first).map((row) => ({ cursor: encodeCursor(row.id), node: map(row) }));
+  let counted: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+    get totalCount() {
+      return (counted ??= query(countSql, countParams).then((r) => (r as { n: number }[])[0].n));
+    },
+  };
 }

@@ -73,6 +73,10 @@ class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(60)
   REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
 
+  // How long a verified credential is taken from memory instead of the database (0: every request asks the database).
+  @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  AUTH_CACHE_SECONDS = 5;
+
   @Transform(emptyToUndefined) @IsOptional() @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'ADMIN_EMAIL must be an e-mail address' })
   ADMIN_EMAIL?: string;
 
@@ -87,6 +91,18 @@ class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(200)
   GRAPHQL_MAX_ROOT_FIELDS = 20;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  GRAPHQL_MAX_COST = 25_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  GRAPHQL_MAX_PAGE_SIZE = 100;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  GRAPHQL_MAX_TOKENS = 5_000;
+
+  @Transform(toInt) @IsInt() @Min(10)
+  GRAPHQL_MAX_SELECTIONS = 250;
 
   @Transform(toInt) @IsInt() @Min(1)
   LOGIN_MAX_FAILURES_PER_ACCOUNT = 10;
@@ -122,9 +138,19 @@ export interface AppConfig {
   dataDir: string;
   db: { poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   runMigrations: boolean;
-  jwt: { secret?: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  /** `authCacheSeconds`: how long a verified credential is served from memory (revocations in this process clear it). */
+  jwt: { secret?: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number; authCacheSeconds: number };
   admin: { email?: string; password?: string };
-  graphql: { introspection: boolean; maxDepth: number; maxRootFields: number };
+  /** Limits of one operation, all checked before it runs (see src/common/operation-limits.ts). */
+  graphql: {
+    introspection: boolean;
+    maxDepth: number;
+    maxRootFields: number;
+    maxCost: number;
+    maxPageSize: number;
+    maxTokens: number;
+    maxSelections: number;
+  };
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
   /** Removal of expiring rows; `intervalSeconds` 0: no in-process job (run `npm run housekeeping` instead). */
   housekeeping: { idempotencyKeyRetentionHours: number; intervalSeconds: number };
@@ -185,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { forServer = t
       audience: vars.JWT_AUDIENCE,
       accessTtlSeconds: vars.ACCESS_TOKEN_TTL_SECONDS,
       refreshTtlSeconds: vars.REFRESH_TOKEN_TTL_SECONDS,
+      authCacheSeconds: vars.AUTH_CACHE_SECONDS,
     },
     admin: { email: vars.ADMIN_EMAIL?.toLowerCase(), password: vars.ADMIN_PASSWORD },
     // Introspection serves local exploration; a deployment (a shared database, or production) turns it on explicitly.
@@ -192,6 +219,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { forServer = t
       introspection: vars.GRAPHQL_INTROSPECTION ?? !(production || vars.DATABASE_URL),
       maxDepth: vars.GRAPHQL_MAX_DEPTH,
       maxRootFields: vars.GRAPHQL_MAX_ROOT_FIELDS,
+      maxCost: vars.GRAPHQL_MAX_COST,
+      maxPageSize: vars.GRAPHQL_MAX_PAGE_SIZE,
+      maxTokens: vars.GRAPHQL_MAX_TOKENS,
+      maxSelections: vars.GRAPHQL_MAX_SELECTIONS,
     },
     loginThrottle: {
       maxFailuresPerAccount: vars.LOGIN_MAX_FAILURES_PER_ACCOUNT,

@@ -39,11 +39,19 @@ export class EnterpriseModel {
   @Field(() => InclusionStatus) status: InclusionStatus;
   @Field(() => GreenGrade, { description: 'Advisory grade from the scorecard.' }) greenGrade: GreenGrade;
   @Field(() => Int) greenScore: number;
-  @Field(() => GreenScorecardModel) scorecard: GreenScorecardModel;
+  /** Computed when read (lists rarely ask for it), and kept in JSON (audit rows) through `toJSON`. */
+  @Field(() => GreenScorecardModel)
+  get scorecard(): GreenScorecardModel {
+    return scoreEnterprise(this);
+  }
   @Field(() => DateTimeScalar) submittedAt: Date;
   @Field(() => DateTimeScalar, { nullable: true }) decidedAt: Date | null;
   @Field(() => DateTimeScalar) createdAt: Date;
   @Field(() => DateTimeScalar) updatedAt: Date;
+
+  toJSON(): object {
+    return { ...this, scorecard: this.scorecard };
+  }
 
   static fromEntity(e: EnterpriseEntity): EnterpriseModel {
     return Object.assign(new EnterpriseModel(), {
@@ -61,7 +69,6 @@ export class EnterpriseModel {
       status: e.status,
       greenGrade: e.greenGrade,
       greenScore: e.greenScore,
-      scorecard: scoreEnterprise(e),
       submittedAt: e.submittedAt,
       decidedAt: e.decidedAt,
       createdAt: e.createdAt,

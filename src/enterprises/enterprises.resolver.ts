@@ -1,6 +1,7 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { RequestContext } from '../common/actor.js';
 import { Ctx } from '../common/context.decorators.js';
+import { LeanField } from '../common/lean-fields.js';
 import { PageArgs } from '../common/pagination.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { InclusionEventModel, InclusionReviewModel } from '../inclusion/inclusion-event.model.js';
@@ -55,16 +56,19 @@ export class EnterprisesResolver {
     return this.service.list(ctx, filter, page);
   }
 
+  @LeanField('Enterprise')
   @ResolveField(() => DivisionModel)
   district(@Ctx() ctx: RequestContext, @Parent() e: EnterpriseModel) {
     return this.reference.divisionOf(ctx, e.districtCode);
   }
 
+  @LeanField('Enterprise')
   @ResolveField(() => [InclusionReviewModel], { description: "The regulator's decisions, oldest first." })
   reviews(@Ctx() ctx: RequestContext, @Parent() e: EnterpriseModel) {
     return this.inclusion.reviews(ctx, 'ENTERPRISE', e);
   }
 
+  @LeanField('Enterprise')
   @ResolveField(() => [InclusionEventModel], { description: 'Every submission and decision, oldest first.' })
   history(@Ctx() ctx: RequestContext, @Parent() e: EnterpriseModel) {
     return this.inclusion.history(ctx, 'ENTERPRISE', e);

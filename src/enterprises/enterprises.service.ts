@@ -5,7 +5,8 @@ import type { RequestContext } from '../common/actor.js';
 import { AccessPolicy } from '../access/access-policy.js';
 import { AppError, type FieldError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
+import { paginateRows, SqlWhere, type Connection, type PageArgs } from '../common/pagination.js';
+import { leanColumns, leanRowsById } from '../common/lean-rows.js';
 import { loaderFor } from '../common/request-cache.js';
 import { lockKeys } from '../common/locks.js';
 import { escapeLike } from '../common/text.js';
@@ -110,19 +111,18 @@ export class EnterprisesService {
   }
 
   async list(ctx: RequestContext, filter: EnterpriseFilter | undefined, page: PageArgs): Promise<Connection<EnterpriseModel>> {
-    const qb = this.dataSource.getRepository(EnterpriseEntity).createQueryBuilder('e');
-    this.policy.libraryScope(ctx.actor).applyTo(qb, 'e');
-    if (filter?.status?.length) qb.andWhere('e.status IN (:...status)', { status: filter.status });
-    if (filter?.districtCode) qb.andWhere('e.district_code = :district', { district: filter.districtCode });
-    if (filter?.greenGrade?.length) qb.andWhere('e.green_grade IN (:...grades)', { grades: filter.greenGrade });
-    if (filter?.marine !== undefined && filter.marine !== null) qb.andWhere('e.marine = :marine', { marine: filter.marine });
+    const w = new SqlWhere();
+    w.and(this.policy.libraryScope(ctx.actor).sql('e', w.bind));
+    if (filter?.status?.length) w.and(`e.status = ANY(${w.bind(filter.status)})`);
+    if (filter?.districtCode) w.and(`e.district_code = ${w.bind(filter.districtCode)}`);
+    if (filter?.greenGrade?.length) w.and(`e.green_grade = ANY(${w.bind(filter.greenGrade)})`);
+    if (filter?.marine !== undefined && filter.marine !== null) w.and(`e.marine = ${w.bind(filter.marine)}`);
     if (filter?.search) {
-      qb.andWhere(`(e.name ILIKE :contains OR e.name_en ILIKE :contains OR e.uscc LIKE :prefix)`, {
-        contains: `%${escapeLike(filter.search)}%`,
-        prefix: `${escapeLike(filter.search.toUpperCase())}%`,
-      });
+      const contains = w.bind(`%${escapeLike(filter.search)}%`);
+      w.and(`e.name ILIKE ${contains} OR e.name_en ILIKE ${contains} OR e.uscc LIKE ${w.bind(`${escapeLike(filter.search.toUpperCase())}%`)}`);
     }
-    return paginate(qb, page, EnterpriseModel.fromEntity);
+    const from = { table: 'enterprise', alias: 'e', columns: leanColumns(this.dataSource, EnterpriseEntity, 'e') };
+    return paginateRows((sql, params) => this.dataSource.query(sql, params), from, w, page, EnterpriseModel.fromEntity);
   }
 
   /** Whether the caller may see this enterprise (the library scope, as a check on the row). */
@@ -135,10 +135,7 @@ export class EnterprisesService {
     return loaderFor<string, EnterpriseEntity | null>(
       ctx.cache,
       'enterprise',
-      async (ids) => {
-        const rows = await this.dataSource.getRepository(EnterpriseEntity).findBy({ id: In([...ids]) });
-        return new Map(rows.map((r) => [r.id, r]));
-      },
+      (ids) => leanRowsById<EnterpriseEntity>(this.dataSource, EnterpriseEntity, ids),
       null,
     ).load(id);
   }

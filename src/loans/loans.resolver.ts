@@ -3,6 +3,7 @@ import type { RequestContext } from '../common/actor.js';
 import { IdentityService } from '../auth/identity.service.js';
 import { OrganizationModel } from '../auth/models.js';
 import { Ctx } from '../common/context.decorators.js';
+import { LeanField } from '../common/lean-fields.js';
 import { DateScalar } from '../common/date.js';
 import { DecimalArg, DecimalScalar, MONEY } from '../common/decimal.js';
 import { PageArgs } from '../common/pagination.js';
@@ -71,6 +72,7 @@ export class LoansResolver {
     return this.loans.list(ctx, filter, page);
   }
 
+  @LeanField('GreenLoan')
   @ResolveField(() => DecimalScalar, { description: 'Σ disbursed − Σ repaid on or before asOf (default: today).' })
   outstandingBalance(
     @Ctx() ctx: RequestContext,
@@ -80,6 +82,7 @@ export class LoansResolver {
     return this.loans.outstandingBalance(ctx, loan, asOf);
   }
 
+  @LeanField('GreenLoan')
   @ResolveField(() => LoanStatusValue)
   status(
     @Ctx() ctx: RequestContext,
@@ -89,31 +92,37 @@ export class LoansResolver {
     return this.loans.status(ctx, loan, asOf);
   }
 
+  @LeanField('GreenLoan')
   @ResolveField(() => LoanEventConnection, { description: 'Disbursements and repayments in date order.' })
   events(@Ctx() ctx: RequestContext, @Parent() loan: GreenLoanModel, @Args() page: PageArgs) {
     return this.loans.events(ctx, loan.id, page);
   }
 
+  @LeanField('GreenLoan')
   @ResolveField(() => OrganizationModel)
   bank(@Ctx() ctx: RequestContext, @Parent() loan: GreenLoanModel) {
     return this.identity.counterparty(ctx, loan.bankOrganizationId);
   }
 
+  @LeanField('GreenLoan')
   @ResolveField(() => EnterpriseModel, { nullable: true })
   borrower(@Ctx() ctx: RequestContext, @Parent() loan: GreenLoanModel) {
     return this.enterprises.get(ctx, loan.borrowerEnterpriseId);
   }
 
+  @LeanField('GreenLoan')
   @ResolveField(() => ProjectModel, { nullable: true })
   project(@Ctx() ctx: RequestContext, @Parent() loan: GreenLoanModel) {
     return loan.projectId ? this.projects.get(ctx, loan.projectId) : null;
   }
 
+  @LeanField('GreenLoan')
   @ResolveField(() => TaxonomyCategoryModel)
   taxonomy(@Ctx() ctx: RequestContext, @Parent() loan: GreenLoanModel) {
     return this.reference.categoryOf(ctx, loan.taxonomyCatalogue, loan.taxonomyCode);
   }
 
+  @LeanField('GreenLoan')
   @ResolveField(() => DivisionModel)
   district(@Ctx() ctx: RequestContext, @Parent() loan: GreenLoanModel) {
     return this.reference.divisionOf(ctx, loan.districtCode);
@@ -125,8 +134,9 @@ export class LoansResolver {
 export class EnterpriseLoansResolver {
   constructor(private readonly service: LoansService) {}
 
+  @LeanField('Enterprise')
   @ResolveField(() => GreenLoanConnection, { description: 'Loans to this enterprise the caller may see.' })
   loans(@Ctx() ctx: RequestContext, @Parent() e: EnterpriseModel, @Args() page: PageArgs) {
-    return this.service.list(ctx, { borrowerEnterpriseId: e.id }, page);
+    return this.service.ofBorrower(ctx, e.id, page);
   }
 }

@@ -13,10 +13,11 @@ import { lockKeys } from '../common/locks.js';
 import { lockAdmittedEnterprise, lockAdmittedProject } from '../inclusion/admission.js';
 import { InclusionStatus } from '../inclusion/inclusion-status.js';
 import { currentStateOf, insertRecord, MutationRunner, type RecordKind } from '../mutation/mutation.js';
-import { childPageLoader, connectionOf, paginate, type Connection, type PageArgs } from '../common/pagination.js';
+import { childPageLoader, connectionOf, paginateRows, SqlWhere, type Connection, type PageArgs } from '../common/pagination.js';
+import { leanColumns, leanRowsById } from '../common/lean-rows.js';
 import { groupBy, loaderFor } from '../common/request-cache.js';
 import { TaxonomyCategoryEntity } from '../reference/reference.entities.js';
-import { whereTaxonomyLevel1 } from '../reference/taxonomy-filter.js';
+import { taxonomyLevel1Sql } from '../reference/taxonomy-filter.js';
 import type { GreenLoanFilter, GreenLoanInput } from './dto/green-loan.inputs.js';
 import { GreenLoanEntity, LoanEventEntity } from './green-loan.entity.js';
 import { GreenLoanModel, LoanEventModel } from './green-loan.model.js';
@@ -146,37 +147,57 @@ export class LoansService {
 
   /** Batched across the request; a loan the caller may not see is reported exactly as a missing one. */
   async get(ctx: RequestContext, id: string): Promise<GreenLoanModel> {
-    const loan = await loaderFor<string, GreenLoanEntity | null>(
-      ctx.cache,
-      'greenLoan',
-      async (ids) => new Map((await this.dataSource.getRepository(GreenLoanEntity).findBy({ id: In([...ids]) })).map((l) => [l.id, l])),
-      null,
-    ).load(id);
+    const loan = await this.loanLoader(ctx).load(id);
     if (!loan || !this.policy.loanScope(ctx.actor).allows(loan)) throw AppError.notFound('Green loan');
     return GreenLoanModel.fromEntity(loan);
   }
 
+  /** `Enterprise.loans`: a page of the loans to one enterprise that the caller may see, batched across enterprises. */
+  async ofBorrower(ctx: RequestContext, enterpriseId: string, page: PageArgs): Promise<Connection<GreenLoanModel>> {
+    const scope = this.policy.loanScope(ctx.actor);
+    const childPage = await childPageLoader(ctx.cache, 'loansOfBorrower', (sql, params) => this.dataSource.query(sql, params), {
+      table: 'green_loan',
+      parentColumn: 'borrower_enterprise_id',
+      order: 'c.id DESC',
+      where: (params) => scope.positional('c', params),
+    })(enterpriseId, page);
+    const rows = await this.loanLoader(ctx).loadMany(childPage.ids);
+    return connectionOf(childPage, new Map(rows.flatMap((l) => (l && !(l instanceof Error) ? [[l.id, GreenLoanModel.fromEntity(l)] as const] : []))));
+  }
+
+  private loanLoader(ctx: RequestContext) {
+    return loaderFor<string, GreenLoanEntity | null>(
+      ctx.cache,
+      'greenLoan',
+      (ids) => leanRowsById<GreenLoanEntity>(this.dataSource, GreenLoanEntity, ids),
+      null,
+    );
+  }
+
   async list(ctx: RequestContext, filter: GreenLoanFilter | undefined, page: PageArgs): Promise<Connection<GreenLoanModel>> {
-    const qb = this.dataSource.getRepository(GreenLoanEntity).createQueryBuilder('l');
-    this.policy.loanScope(ctx.actor).applyTo(qb, 'l');
-    if (filter?.bankOrganizationId) qb.andWhere('l.bank_organization_id = :bank', { bank: filter.bankOrganizationId });
-    if (filter?.borrowerEnterpriseId) qb.andWhere('l.borrower_enterprise_id = :borrower', { borrower: filter.borrowerEnterpriseId });
-    if (filter?.projectId) qb.andWhere('l.project_id = :project', { project: filter.projectId });
-    if (filter?.districtCode) qb.andWhere('l.district_code = :district', { district: filter.districtCode });
-    if (filter?.contractNumber) qb.andWhere('l.contract_number = :contract', { contract: filter.contractNumber });
-    if (filter?.signedFrom) qb.andWhere('l.signed_on >= :signedFrom', { signedFrom: filter.signedFrom });
-    if (filter?.signedTo) qb.andWhere('l.signed_on <= :signedTo', { signedTo: filter.signedTo });
-    if (filter?.taxonomyLevel1) whereTaxonomyLevel1(qb, filter.taxonomyLevel1);
+    // The hottest read of the registry: raw SQL, lean rows (see paginateRows).
+    const w = new SqlWhere();
+    w.and(this.policy.loanScope(ctx.actor).sql('l', w.bind as (v: readonly string[]) => string));
+    if (filter?.bankOrganizationId) w.and(`l.bank_organization_id = ${w.bind(filter.bankOrganizationId)}`);
+    if (filter?.borrowerEnterpriseId) w.and(`l.borrower_enterprise_id = ${w.bind(filter.borrowerEnterpriseId)}`);
+    if (filter?.projectId) w.and(`l.project_id = ${w.bind(filter.projectId)}`);
+    if (filter?.districtCode) w.and(`l.district_code = ${w.bind(filter.districtCode)}`);
+    if (filter?.contractNumber) w.and(`l.contract_number = ${w.bind(filter.contractNumber)}`);
+    if (filter?.signedFrom) w.and(`l.signed_on >= ${w.bind(filter.signedFrom)}`);
+    if (filter?.signedTo) w.and(`l.signed_on <= ${w.bind(filter.signedTo)}`);
+    if (filter?.taxonomyLevel1) w.and(taxonomyLevel1Sql('l', w.bind(filter.taxonomyLevel1.catalogue), w.bind(filter.taxonomyLevel1.code)));
     if (filter?.status?.length) {
       // Events are never future-dated, so the running totals are today's, and the status is theirs.
-      qb.andWhere(
+      w.and(
         `(CASE WHEN l.disbursed_total = 0 THEN 'SIGNED' WHEN l.disbursed_total = l.repaid_total THEN 'REPAID'
-               WHEN l.maturity_on < :today THEN 'MATURED' ELSE 'DRAWN' END) IN (:...statuses)`,
-        { today: this.today(), statuses: filter.status },
+               WHEN l.maturity_on < ${w.bind(this.today())} THEN 'MATURED' ELSE 'DRAWN' END) = ANY(${w.bind(filter.status)})`,
       );
     }
-    return paginate(qb, page, GreenLoanModel.fromEntity);
+    const from = { table: 'green_loan', alias: 'l', columns: leanColumns(this.dataSource, GreenLoanEntity, 'l') };
+    return paginateRows(this.query, from, w, page, GreenLoanModel.fromEntity);
   }
+
+  private readonly query = (sql: string, params: unknown[]) => this.dataSource.query(sql, params);
 
   /** A page of a loan's events in date order, batched across the loans of one request. */
   async events(ctx: RequestContext, loanId: string, page: PageArgs): Promise<Connection<LoanEventModel>> {

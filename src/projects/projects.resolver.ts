@@ -1,6 +1,7 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { RequestContext } from '../common/actor.js';
 import { Ctx } from '../common/context.decorators.js';
+import { LeanField } from '../common/lean-fields.js';
 import { PageArgs } from '../common/pagination.js';
 import { UuidPipe } from '../common/uuid.pipe.js';
 import { EnterpriseModel } from '../enterprises/enterprise.model.js';
@@ -58,26 +59,31 @@ export class ProjectsResolver {
     return this.service.list(ctx, filter, page);
   }
 
+  @LeanField('Project')
   @ResolveField(() => EnterpriseModel, { nullable: true, description: 'NOT_FOUND (and null) when the caller may not see it.' })
   enterprise(@Ctx() ctx: RequestContext, @Parent() p: ProjectModel) {
     return this.enterprises.get(ctx, p.enterpriseId);
   }
 
+  @LeanField('Project')
   @ResolveField(() => DivisionModel)
   district(@Ctx() ctx: RequestContext, @Parent() p: ProjectModel) {
     return this.reference.divisionOf(ctx, p.districtCode);
   }
 
+  @LeanField('Project')
   @ResolveField(() => TaxonomyCategoryModel)
   taxonomy(@Ctx() ctx: RequestContext, @Parent() p: ProjectModel) {
     return this.reference.categoryOf(ctx, p.taxonomyCatalogue, p.taxonomyCode);
   }
 
+  @LeanField('Project')
   @ResolveField(() => [InclusionReviewModel], { description: "The regulator's decisions, oldest first." })
   reviews(@Ctx() ctx: RequestContext, @Parent() p: ProjectModel) {
     return this.inclusion.reviews(ctx, 'PROJECT', p);
   }
 
+  @LeanField('Project')
   @ResolveField(() => [InclusionEventModel], { description: 'Every submission and decision, oldest first.' })
   history(@Ctx() ctx: RequestContext, @Parent() p: ProjectModel) {
     return this.inclusion.history(ctx, 'PROJECT', p);
@@ -89,6 +95,7 @@ export class ProjectsResolver {
 export class EnterpriseProjectsResolver {
   constructor(private readonly service: ProjectsService) {}
 
+  @LeanField('Enterprise')
   @ResolveField(() => ProjectConnection, { description: 'The projects of this enterprise the caller may see, newest first.' })
   projects(@Ctx() ctx: RequestContext, @Parent() e: EnterpriseModel, @Args() page: PageArgs) {
     return this.service.ofEnterprise(ctx, e.id, page);
