@@ -3,9 +3,20 @@ import type { DataSource, EntityTarget } from 'typeorm';
 const selects = new WeakMap<object, Map<string, string>>();
 
 /**
+ * How a column is read: dates as `YYYY-MM-DD` text (as the entities have them); instants as ISO 8601 text in UTC,
+ * which the DateTime scalar serialises as it does a Date — parsing hundreds of timestamps per page into Dates that
+ * are then printed back was a visible share of a list's cost; numerics come as strings (pg's default).
+ */
+function expression(alias: string, column: string, type: string): string {
+  if (type === 'date') return `${alias}.${column}::text`;
+  if (type === 'timestamptz' || type === 'timestamp with time zone') return `to_char(${alias}.${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return `${alias}.${column}`;
+}
+
+/**
  * The select list of an entity's columns under `alias`, each named like the entity's property, so a raw row reads
- * like a loaded entity without TypeORM building a query or hydrating objects. Dates come as `YYYY-MM-DD` text (as
- * the entities have them), numerics as strings (pg's default), timestamps as Dates. Built once per entity and alias.
+ * like a loaded entity without TypeORM building a query or hydrating objects (see `expression` for the types: a lean
+ * row is for answering reads, not for writing back). Built once per entity and alias.
  */
 export function leanColumns(dataSource: DataSource, entity: EntityTarget<unknown>, alias: string): string {
   const metadata = dataSource.getMetadata(entity);
@@ -13,9 +24,7 @@ export function leanColumns(dataSource: DataSource, entity: EntityTarget<unknown
   if (!byAlias) selects.set(metadata, (byAlias = new Map()));
   let list = byAlias.get(alias);
   if (!list) {
-    list = metadata.columns
-      .map((c) => `${alias}.${c.databaseName}${c.type === 'date' ? '::text' : ''} AS "${c.propertyName}"`)
-      .join(', ');
+    list = metadata.columns.map((c) => `${expression(alias, c.databaseName, String(c.type))} AS "${c.propertyName}"`).join(', ');
     byAlias.set(alias, list);
   }
   return list;
