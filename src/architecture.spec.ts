@@ -24,7 +24,8 @@ function folderGraph(): Map<string, Map<string, string>> {
     const from = nodeOf(file);
     const edges = graph.get(from) ?? new Map<string, string>();
     graph.set(from, edges);
-    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/\bfrom\s+'(\.{1,2}\/[^']+)'/g)) {
+    // `import … from '…'`, `export … from '…'`, a bare `import '…'` and a dynamic `import('…')`.
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s+|\bimport\s*\(?\s*)'(\.{1,2}\/[^']+)'/g)) {
       const target = resolve(dirname(file), spec);
       if (!target.startsWith(SRC + sep)) continue;
       const to = nodeOf(target);

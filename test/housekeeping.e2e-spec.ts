@@ -95,6 +95,19 @@ describe('a housekeeping pass', () => {
     expect((await t.gql(ME, {}, rotated.accessToken)).data).not.toBeNull();
   });
 
+  it("keeps a live session's old, used rows, so replaying a stolen old token still revokes the session", async () => {
+    const first = await t.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const rotated = (await t.gql(REFRESH, { r: first.refreshToken })).data!.refreshToken;
+    const familyId = JSON.parse(Buffer.from(rotated.accessToken.split('.')[1], 'base64url').toString('utf8')).sid;
+    // The first (used) row expired long ago; the session lives on in its newest row.
+    await t.sql(`UPDATE refresh_token SET expires_at = now() - interval '40 days' WHERE family_id = $1 AND used_at IS NOT NULL`, [familyId]);
+    await service().runOnce();
+    expect((await t.sql(`SELECT count(*)::int AS n FROM refresh_token WHERE family_id = $1`, [familyId]))[0].n).toBe(2);
+    expect(errorCode(await t.gql(REFRESH, { r: first.refreshToken }))).toBe('UNAUTHENTICATED');
+    expect((await t.sql(`SELECT count(*)::int AS n FROM refresh_token WHERE family_id = $1 AND revoked_at IS NULL`, [familyId]))[0].n).toBe(0);
+    expect(errorCode(await t.gql(ME, {}, rotated.accessToken))).toBe('UNAUTHENTICATED');
+  });
+
   it('writes one audit row when it removed something, and none when it did not', async () => {
     const before = (await purgeAudits()).length;
     expect(before).toBeGreaterThan(0);

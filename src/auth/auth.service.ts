@@ -61,7 +61,7 @@ export class AuthService {
       operation: 'refreshToken',
       work: async (m): Promise<Written<RefreshOutcome>> => {
         const token = await m.findOne(RefreshTokenEntity, { where: { tokenHash: hash }, lock: { mode: 'pessimistic_write' } });
-        if (!token) return { result: { error: 'The refresh token is not valid' }, audit: [] };
+        if (!token) return { result: { error: 'The refresh token is not valid' }, audit: { unchanged: 'unknown token' } };
         const now = new Date();
         if (token.usedAt || token.revokedAt) {
           await m.query(`UPDATE refresh_token SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, [token.familyId, now]);
@@ -71,9 +71,9 @@ export class AuthService {
             actor: await this.actorOf(await m.findOneByOrFail(UserEntity, { id: token.userId }), m),
           };
         }
-        if (token.expiresAt <= now) return { result: { error: 'The refresh token has expired' }, audit: [] };
+        if (token.expiresAt <= now) return { result: { error: 'The refresh token has expired' }, audit: { unchanged: 'expired token' } };
         const user = await m.findOneBy(UserEntity, { id: token.userId });
-        if (!user?.active) return { result: { error: 'The refresh token is not valid' }, audit: [] };
+        if (!user?.active) return { result: { error: 'The refresh token is not valid' }, audit: { unchanged: 'inactive user' } };
         token.usedAt = now;
         await m.save(token);
         return {

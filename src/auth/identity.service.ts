@@ -7,6 +7,7 @@ import { AppError, type FieldError } from '../common/errors.js';
 import { UsccAllowlistService } from '../uscc/uscc-allowlist.service.js';
 import { MutationRunner, runMutation } from '../mutation/mutation.js';
 import { newId } from '../common/ids.js';
+import { lockKeys } from '../common/locks.js';
 import { OrganizationKind, UserRole, type RequestContext } from '../common/actor.js';
 import { AccessPolicy } from '../access/access-policy.js';
 import type { CreateOrganizationInput, CreateUserInput } from './dto/identity.inputs.js';
@@ -58,6 +59,9 @@ export class IdentityService {
     return this.mutations.run(ctx, {
       operation: 'createOrganization',
       work: async (m) => {
+        // Serialised with enterprise applications under the same code (they take the same lock), so an application
+        // cannot slip in beside the registration of its code to another organisation.
+        if (input.uscc) await lockKeys(m, `uscc:${input.uscc}`);
         const problems: FieldError[] = [];
         const taken = await m.query(`SELECT 1 FROM organization WHERE lower(name) = lower($1)`, [input.name]);
         if (taken.length) problems.push({ path: 'input.name', message: 'an organisation with this name already exists' });
@@ -202,12 +206,12 @@ export async function ensureFirstAdmin(
       // Two instances starting together must not both create an administrator.
       await m.query(`LOCK TABLE app_user IN SHARE ROW EXCLUSIVE MODE`);
       const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM app_user`);
-      if (count > 0) return { result: null, audit: [] };
+      if (count > 0) return { result: null, audit: { unchanged: 'users exist already' } };
       let email = admin.email;
       let password = admin.password;
       let generatedPassword: string | undefined;
       if (!email || !password) {
-        if (!allowGenerated) return { result: null, audit: [] };
+        if (!allowGenerated) return { result: null, audit: { unchanged: 'no administrator was configured' } };
         email = email ?? 'admin@registry.local';
         generatedPassword = randomToken(18);
         password = generatedPassword;

@@ -3,6 +3,7 @@ import type { RequestContext } from '../common/actor.js';
 import { IdentityService } from '../auth/identity.service.js';
 import { OrganizationModel } from '../auth/models.js';
 import { Ctx } from '../common/context.decorators.js';
+import { LeanField } from '../common/lean-fields.js';
 import { DateScalar } from '../common/date.js';
 import { DecimalArg, DecimalScalar, MONEY } from '../common/decimal.js';
 import { PageArgs } from '../common/pagination.js';
@@ -13,7 +14,7 @@ import { ProjectModel } from '../projects/project.model.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { BondsService } from './bonds.service.js';
 import { GreenBondFilter, GreenBondInput } from './dto/green-bond.inputs.js';
-import { BondAllocationModel, GreenBondConnection, GreenBondModel } from './green-bond.model.js';
+import { BondAllocationConnection, BondAllocationModel, GreenBondConnection, GreenBondModel } from './green-bond.model.js';
 
 const POSITIVE_MONEY = new DecimalArg({ ...MONEY, min: '0', exclusiveMin: true });
 
@@ -63,9 +64,10 @@ export class BondsResolver {
     return this.bonds.unallocated(bond);
   }
 
-  @ResolveField(() => [BondAllocationModel], { description: 'Allocations of the proceeds, oldest first.' })
-  allocations(@Ctx() ctx: RequestContext, @Parent() bond: GreenBondModel) {
-    return this.bonds.allocations(ctx, bond.id);
+  @LeanField('GreenBond')
+  @ResolveField(() => BondAllocationConnection, { description: 'Allocations of the proceeds, oldest first.' })
+  allocations(@Ctx() ctx: RequestContext, @Parent() bond: GreenBondModel, @Args() page: PageArgs) {
+    return this.bonds.allocations(ctx, bond.id, page);
   }
 
   @ResolveField(() => EnterpriseModel, { nullable: true, description: 'NOT_FOUND (and null) when the caller may not see it.' })

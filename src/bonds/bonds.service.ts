@@ -7,7 +7,8 @@ import { AppError, ErrorCode, type FieldError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { lockKeys } from '../common/locks.js';
 import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
-import { groupBy, loaderFor } from '../common/request-cache.js';
+import { nestedConnection } from '../common/lean-rows.js';
+import { loaderFor } from '../common/request-cache.js';
 import { escapeLike } from '../common/text.js';
 import { lockAdmittedEnterprise, lockAdmittedProject } from '../inclusion/admission.js';
 import { currentStateOf, insertRecord, MutationRunner, type RecordKind } from '../mutation/mutation.js';
@@ -19,6 +20,14 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { todayIn } from '../common/clock.js';
 import { BondAllocationModel, GreenBondModel } from './green-bond.model.js';
+
+/** `GreenBond.allocations`, in date order. */
+const ALLOCATIONS = {
+  name: 'bondAllocations',
+  spec: { table: 'bond_allocation', parentColumn: 'bond_id', order: 'c.allocated_on, c.id' },
+  entity: BondAllocationEntity,
+  toModel: BondAllocationModel.fromEntity,
+};
 
 const GREEN_BONDS: RecordKind<GreenBondEntity, GreenBondModel> = { entity: GreenBondEntity, entityType: 'GreenBond', toModel: GreenBondModel.fromEntity };
 
@@ -166,19 +175,10 @@ export class BondsService {
     return unallocatedOf(bond).toFixed(2);
   }
 
-  /** A bond's allocations, oldest first, batched across the bonds of one request. */
-  async allocations(ctx: RequestContext, bondId: string): Promise<BondAllocationModel[]> {
-    const rows = await loaderFor<string, BondAllocationEntity[]>(
-      ctx.cache,
-      'bondAllocations',
-      async (ids) => {
-        const found = await this.dataSource
-          .getRepository(BondAllocationEntity)
-          .find({ where: { bondId: In([...ids]) }, order: { allocatedOn: 'ASC', id: 'ASC' } });
-        return groupBy(found, (a) => a.bondId);
-      },
-      [],
-    ).load(bondId);
-    return rows.map(BondAllocationModel.fromEntity);
+  /** A page of a bond's allocations, oldest first, batched across the bonds of one request. */
+  allocations(ctx: RequestContext, bondId: string, page: PageArgs): Promise<Connection<BondAllocationModel>> {
+    return nestedConnection(ctx.cache, this.dataSource, ALLOCATIONS, bondId, page);
   }
+
+
 }

@@ -94,3 +94,6 @@ export class GreenBondModel {
 
 @ObjectType()
 export class GreenBondConnection extends ConnectionType(GreenBondModel, 'GreenBond') {}
+
+@ObjectType()
+export class BondAllocationConnection extends ConnectionType(BondAllocationModel, 'BondAllocation') {}

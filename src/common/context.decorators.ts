@@ -17,7 +17,9 @@ export function requestOf(context: ExecutionContext): AuthenticatedRequest {
 }
 
 /** The acting party and request id, for the service call. */
-export const Ctx = createParamDecorator((_data: unknown, context: ExecutionContext): RequestContext => requestContextOf(requestOf(context)));
+/** The factory behind `@Ctx()`, named so the lean field installer can recognise the decorator. */
+export const ctxFactory = (_data: unknown, context: ExecutionContext): RequestContext => requestContextOf(requestOf(context));
+export const Ctx = createParamDecorator(ctxFactory);
 
 /** The request context of an authenticated request (also for resolvers that bypass the decorators: see lean-fields). */
 export function requestContextOf(req: AuthenticatedRequest): RequestContext {

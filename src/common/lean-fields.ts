@@ -2,7 +2,7 @@ import { Injectable, Module, SetMetadata, type OnApplicationBootstrap } from '@n
 import { DiscoveryModule, DiscoveryService, ModuleRef } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { isObjectType, type GraphQLFieldResolver } from 'graphql';
-import { requestContextOf, type AuthenticatedRequest } from './context.decorators.js';
+import { ctxFactory, requestContextOf, type AuthenticatedRequest } from './context.decorators.js';
 
 const LEAN_FIELD = 'registry:lean-field';
 // Nest's own metadata keys: the parameter list of a handler, and the field name a @ResolveField gives.
@@ -56,13 +56,16 @@ export class LeanFieldInstaller implements OnApplicationBootstrap {
 }
 
 function paramsOf(target: unknown, methodName: string): Param[] {
-  const metadata = (Reflect.getMetadata(ROUTE_ARGS, target as object, methodName) ?? {}) as Record<string, { index: number; data?: unknown; pipes?: unknown[] }>;
+  const metadata = (Reflect.getMetadata(ROUTE_ARGS, target as object, methodName) ?? {}) as Record<string, { index: number; data?: unknown; pipes?: unknown[]; factory?: unknown }>;
   const params: Param[] = [];
   for (const [key, value] of Object.entries(metadata)) {
     const where = `${(target as { name?: string }).name}.${methodName} parameter ${value.index}`;
     if (value.pipes?.length) throw new Error(`@LeanField: ${where} has pipes; keep that field on Nest's pipeline`);
     const kind = key.split(':')[0];
-    if (key.includes(CUSTOM_ARG)) params[value.index] = { kind: 'ctx' };
+    if (key.includes(CUSTOM_ARG)) {
+      if (value.factory !== ctxFactory) throw new Error(`@LeanField: ${where} is a custom decorator other than @Ctx()`);
+      params[value.index] = { kind: 'ctx' };
+    }
     else if (kind === ROOT) params[value.index] = { kind: 'parent' };
     else if (kind === ARGS) params[value.index] = { kind: 'args', name: typeof value.data === 'string' ? value.data : undefined };
     else if (kind === CONTEXT) params[value.index] = { kind: 'context' };

@@ -1,4 +1,6 @@
 import type { DataSource, EntityTarget } from 'typeorm';
+import { childPageLoader, connectionOf, type ChildPageSpec, type Connection, type PageArgs } from './pagination.js';
+import { loaderFor, type RequestCache } from './request-cache.js';
 
 const selects = new WeakMap<object, Map<string, string>>();
 
@@ -36,4 +38,20 @@ export async function leanRowsById<R extends { id: string }>(dataSource: DataSou
   const table = dataSource.getMetadata(entity).tableName;
   const rows = (await dataSource.query(`SELECT ${leanColumns(dataSource, entity, 't')} FROM ${table} t WHERE t.id = ANY($1::uuid[])`, [ids])) as R[];
   return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * A nested connection (a loan's events, an enterprise's projects): the pages of every parent of the request in one
+ * statement (`childPageLoader`), then the rows of those pages in one more, as lean rows turned into models.
+ */
+export async function nestedConnection<E extends { id: string }, M>(
+  cache: RequestCache,
+  dataSource: DataSource,
+  list: { name: string; spec: ChildPageSpec; entity: EntityTarget<unknown>; toModel: (row: E) => M },
+  parentId: string,
+  page: PageArgs,
+): Promise<Connection<M>> {
+  const childPage = await childPageLoader(cache, `${list.name}:pages`, (sql, params) => dataSource.query(sql, params), list.spec)(parentId, page);
+  const rows = await loaderFor<string, E | null>(cache, `${list.name}:rows`, (ids) => leanRowsById<E>(dataSource, list.entity, ids), null).loadMany(childPage.ids);
+  return connectionOf(childPage, new Map(rows.flatMap((r) => (r && !(r instanceof Error) ? [[r.id, list.toModel(r)] as const] : []))));
 }

@@ -51,11 +51,14 @@ export async function runHousekeeping(dataSource: DataSource, settings: Housekee
   );
   const refreshTokens = await deleteInBatches(
     dataSource,
+    // Whole sessions (families) at a time, once even their newest row expired: a used row of a live session must stay,
+    // so that replaying it still revokes the session instead of answering "not valid".
     `DELETE FROM refresh_token
-      WHERE id IN (
-        SELECT id FROM refresh_token
-         WHERE expires_at < now() - make_interval(secs => $1)
-         LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      WHERE family_id IN (
+        SELECT family_id FROM refresh_token
+         GROUP BY family_id
+        HAVING max(expires_at) < now() - make_interval(secs => $1)
+         LIMIT $2)`,
     settings.accessTokenTtlSeconds,
     batchSize,
   );

@@ -14,7 +14,7 @@ import { lockAdmittedEnterprise, lockAdmittedProject } from '../inclusion/admiss
 import { InclusionStatus } from '../inclusion/inclusion-status.js';
 import { currentStateOf, insertRecord, MutationRunner, type RecordKind } from '../mutation/mutation.js';
 import { childPageLoader, connectionOf, paginateRows, SqlWhere, type Connection, type PageArgs } from '../common/pagination.js';
-import { leanColumns, leanRowsById } from '../common/lean-rows.js';
+import { leanColumns, leanRowsById, nestedConnection } from '../common/lean-rows.js';
 import { groupBy, loaderFor } from '../common/request-cache.js';
 import { TaxonomyCategoryEntity } from '../reference/reference.entities.js';
 import { taxonomyLevel1Sql } from '../reference/taxonomy-filter.js';
@@ -36,6 +36,14 @@ import {
   type LoanStatusValue,
 } from './loan-ledger.js';
 import { checkLoanRules, type LoanLookups } from './loan-rules.js';
+
+/** `GreenLoan.events`, in date order. */
+const EVENTS = {
+  name: 'loanEvents',
+  spec: { table: 'loan_event', parentColumn: 'loan_id', order: 'c.occurred_on, c.id' },
+  entity: LoanEventEntity,
+  toModel: LoanEventModel.fromEntity,
+};
 
 const GREEN_LOANS: RecordKind<GreenLoanEntity, GreenLoanModel> = { entity: GreenLoanEntity, entityType: 'GreenLoan', toModel: GreenLoanModel.fromEntity };
 
@@ -153,17 +161,12 @@ export class LoansService {
   }
 
   /** `Enterprise.loans`: a page of the loans to one enterprise that the caller may see, batched across enterprises. */
-  async ofBorrower(ctx: RequestContext, enterpriseId: string, page: PageArgs): Promise<Connection<GreenLoanModel>> {
+  ofBorrower(ctx: RequestContext, enterpriseId: string, page: PageArgs): Promise<Connection<GreenLoanModel>> {
     const scope = this.policy.loanScope(ctx.actor);
-    const childPage = await childPageLoader(ctx.cache, 'loansOfBorrower', (sql, params) => this.dataSource.query(sql, params), {
-      table: 'green_loan',
-      parentColumn: 'borrower_enterprise_id',
-      order: 'c.id DESC',
-      where: (params) => scope.positional('c', params),
-    })(enterpriseId, page);
-    const rows = await this.loanLoader(ctx).loadMany(childPage.ids);
-    return connectionOf(childPage, new Map(rows.flatMap((l) => (l && !(l instanceof Error) ? [[l.id, GreenLoanModel.fromEntity(l)] as const] : []))));
+    const spec = { table: 'green_loan', parentColumn: 'borrower_enterprise_id', order: 'c.id DESC', where: (params: unknown[]) => scope.positional('c', params) };
+    return nestedConnection(ctx.cache, this.dataSource, { name: 'loansOfBorrower', spec, entity: GreenLoanEntity, toModel: GreenLoanModel.fromEntity }, enterpriseId, page);
   }
+
 
   private loanLoader(ctx: RequestContext) {
     return loaderFor<string, GreenLoanEntity | null>(
@@ -200,20 +203,10 @@ export class LoansService {
   private readonly query = (sql: string, params: unknown[]) => this.dataSource.query(sql, params);
 
   /** A page of a loan's events in date order, batched across the loans of one request. */
-  async events(ctx: RequestContext, loanId: string, page: PageArgs): Promise<Connection<LoanEventModel>> {
-    const childPage = await childPageLoader(ctx.cache, 'loanEventPages', (sql, params) => this.dataSource.query(sql, params), {
-      table: 'loan_event',
-      parentColumn: 'loan_id',
-      order: 'c.occurred_on, c.id',
-    })(loanId, page);
-    const rows = await loaderFor<string, LoanEventEntity | null>(
-      ctx.cache,
-      'loanEvent',
-      async (ids) => new Map((await this.dataSource.getRepository(LoanEventEntity).findBy({ id: In([...ids]) })).map((e) => [e.id, e])),
-      null,
-    ).loadMany(childPage.ids);
-    return connectionOf(childPage, new Map(rows.flatMap((e) => (e && !(e instanceof Error) ? [[e.id, LoanEventModel.fromEntity(e)] as const] : []))));
+  events(ctx: RequestContext, loanId: string, page: PageArgs): Promise<Connection<LoanEventModel>> {
+    return nestedConnection(ctx.cache, this.dataSource, EVENTS, loanId, page);
   }
+
 
   async outstandingBalance(ctx: RequestContext, loan: GreenLoanModel, asOf?: string | null): Promise<string> {
     if (!asOf || asOf >= this.today()) return new Dec(loan.disbursedTotal).minus(loan.repaidTotal).toFixed(2);

@@ -11,10 +11,15 @@ export interface MutationContext {
   requestId: string;
 }
 
-/** What the work wrote: its answer, and the audit rows that say so (an empty list only where nothing changed). */
+/** Said instead of audit rows by work that changed nothing, with the reason (so no audit row is left out by oversight). */
+export interface Unchanged {
+  unchanged: string;
+}
+
+/** What the work wrote: its answer, and the audit rows that say so (one or more; or `Unchanged` with the reason). */
 export interface Written<T> {
   result: T;
-  audit: AuditRecord | readonly AuditRecord[];
+  audit: AuditRecord | readonly [AuditRecord, ...AuditRecord[]] | Unchanged;
   /** Who the audit rows name when only the work learns who acts (a refresh token names its user); default: ctx.actor. */
   actor?: Actor;
 }
@@ -49,9 +54,8 @@ export async function runMutation<T>(dataSource: DataSource, ctx: MutationContex
     }
     if (claim.kind === 'REPLAY') return mutation.replay ? mutation.replay(m, claim.stored) : claim.stored;
     const { result, audit, actor } = await mutation.work(m);
-    for (const rec of Array.isArray(audit) ? (audit as readonly AuditRecord[]) : [audit as AuditRecord]) {
-      await writeAuditEvent(m, actor ?? ctx.actor, ctx.requestId, rec);
-    }
+    const rows: readonly AuditRecord[] = 'unchanged' in audit ? [] : Array.isArray(audit) ? audit : [audit as AuditRecord];
+    for (const rec of rows) await writeAuditEvent(m, actor ?? ctx.actor, ctx.requestId, rec);
     if (claim.kind === 'CLAIMED') await storeIdempotentResult(m, claim, result);
     return result;
   });

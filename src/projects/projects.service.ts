@@ -6,14 +6,15 @@ import { AccessPolicy } from '../access/access-policy.js';
 import { isIsoDate } from '../common/date.js';
 import { AppError, ErrorCode, type FieldError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import { childPageLoader, connectionOf, paginate, type Connection, type PageArgs } from '../common/pagination.js';
+import { paginate, type Connection, type PageArgs } from '../common/pagination.js';
+import { nestedConnection } from '../common/lean-rows.js';
 import { loaderFor } from '../common/request-cache.js';
 import { lockAdmittedEnterprise } from '../inclusion/admission.js';
 import { insertRecord, MutationRunner, type RecordKind } from '../mutation/mutation.js';
 import { escapeLike } from '../common/text.js';
 import { EnterpriseEntity } from '../enterprises/enterprise.entity.js';
 import { InclusionService, type LibrarySubject } from '../inclusion/inclusion.service.js';
-import { InclusionAction, InclusionStatus, nextStatus, type ReviewDecision } from '../inclusion/inclusion-status.js';
+import { InclusionAction, nextStatus, type ReviewDecision } from '../inclusion/inclusion-status.js';
 import { ReferenceService } from '../reference/reference.service.js';
 import { whereTaxonomyLevel1 } from '../reference/taxonomy-filter.js';
 import type { ProjectFilter, ProjectInput } from './dto/project.inputs.js';
@@ -103,18 +104,12 @@ export class ProjectsService {
   }
 
   /** A page of an enterprise's projects the caller may see, newest first; batched across the enterprises of a request. */
-  async ofEnterprise(ctx: RequestContext, enterpriseId: string, page: PageArgs): Promise<Connection<ProjectModel>> {
+  ofEnterprise(ctx: RequestContext, enterpriseId: string, page: PageArgs): Promise<Connection<ProjectModel>> {
     const scope = this.policy.libraryScope(ctx.actor);
-    const childPage = await childPageLoader(ctx.cache, 'projectsOfEnterprise', (sql, params) => this.dataSource.query(sql, params), {
-      table: 'project',
-      parentColumn: 'enterprise_id',
-      order: 'c.id DESC',
-      where: (params) => scope.positional('c', params),
-    })(enterpriseId, page);
-    const rows = await this.entityLoader(ctx).loadMany(childPage.ids);
-    const models = new Map(rows.flatMap((p) => (p && !(p instanceof Error) ? [[p.id, ProjectModel.fromEntity(p)] as const] : [])));
-    return connectionOf(childPage, models);
+    const spec = { table: 'project', parentColumn: 'enterprise_id', order: 'c.id DESC', where: (params: unknown[]) => scope.positional('c', params) };
+    return nestedConnection(ctx.cache, this.dataSource, { name: 'projectsOfEnterprise', spec, entity: ProjectEntity, toModel: ProjectModel.fromEntity }, enterpriseId, page);
   }
+
 
   private entityLoader(ctx: RequestContext) {
     return loaderFor<string, ProjectEntity | null>(
@@ -144,17 +139,17 @@ export class ProjectsService {
   /** The caller's own enterprise, which must be admitted to submit projects. */
   private async submittingEnterprise(m: EntityManager, ctx: RequestContext, enterpriseId: string | undefined): Promise<EnterpriseEntity> {
     this.policy.assertActsForOwnEnterprise(ctx.actor, ctx.actor.organizationId);
-    // Share-locked: the regulator cannot remove the enterprise while its project is being submitted.
     const enterprise = await m.findOne(EnterpriseEntity, {
       where: enterpriseId ? { id: enterpriseId } : { organizationId: ctx.actor.organizationId },
-      lock: { mode: 'pessimistic_read' },
     });
     if (!enterprise || enterprise.organizationId !== ctx.actor.organizationId) {
       if (enterpriseId) throw AppError.notFound('Enterprise');
       throw AppError.forbidden('Your organisation has no enterprise in the library; apply for inclusion first');
     }
-    if (enterprise.status !== InclusionStatus.ADMITTED) {
-      throw AppError.forbidden(`Only an admitted enterprise may submit projects; yours is ${enterprise.status}`);
+    // Share-locked: the regulator cannot remove the enterprise while its project is being submitted.
+    if (!(await lockAdmittedEnterprise(m, enterprise.id))) {
+      const [now] = (await m.query(`SELECT status FROM enterprise WHERE id = $1`, [enterprise.id])) as { status: string }[];
+      throw AppError.forbidden(`Only an admitted enterprise may submit projects; yours is ${now?.status ?? enterprise.status}`);
     }
     return enterprise;
   }

@@ -60,7 +60,7 @@ export function writeImportBatch<R extends { line: number }>(
         skipped: outcome.skipped,
         bankOrganizationId: run.bankId,
       };
-      return { result: outcome, audit: outcome.loaded > 0 ? { action, entityType: 'GreenLoanImport', entityId: run.importId, after } : [] };
+      return { result: outcome, audit: outcome.loaded > 0 ? { action, entityType: 'GreenLoanImport', entityId: run.importId, after } : { unchanged: 'every row of the batch was already loaded or refused' } };
     },
   });
 }
