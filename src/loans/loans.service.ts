@@ -15,7 +15,7 @@ import { InclusionStatus } from '../inclusion/inclusion-status.js';
 import { currentStateOf, insertRecord, MutationRunner, type RecordKind } from '../mutation/mutation.js';
 import { childPageLoader, connectionOf, paginateRows, SqlWhere, type Connection, type PageArgs } from '../common/pagination.js';
 import { leanColumns, leanRowsById, nestedConnection } from '../common/lean-rows.js';
-import { groupBy, loaderFor } from '../common/request-cache.js';
+import { loaderFor } from '../common/request-cache.js';
 import { TaxonomyCategoryEntity } from '../reference/reference.entities.js';
 import { taxonomyLevel1Sql } from '../reference/taxonomy-filter.js';
 import type { GreenLoanFilter, GreenLoanInput } from './dto/green-loan.inputs.js';
@@ -30,7 +30,6 @@ import {
   overPrincipalProblem,
   statusOf,
   toCents,
-  totalsAsOf,
   type LedgerEvent,
   type LoanEventKind,
   type LoanStatusValue,
@@ -210,8 +209,7 @@ export class LoansService {
 
   async outstandingBalance(ctx: RequestContext, loan: GreenLoanModel, asOf?: string | null): Promise<string> {
     if (!asOf || asOf >= this.today()) return new Dec(loan.disbursedTotal).minus(loan.repaidTotal).toFixed(2);
-    const events = await this.eventLoader(ctx).load(loan.id);
-    return totalsAsOf(events.map(toLedger), asOf).outstanding.toFixed(2);
+    return (await this.totalsOn(ctx, loan.id, asOf)).outstanding.toFixed(2);
   }
 
   async status(ctx: RequestContext, loan: GreenLoanModel, asOf?: string | null): Promise<LoanStatusValue> {
@@ -219,26 +217,37 @@ export class LoansService {
     const totals =
       date >= this.today()
         ? { disbursed: new Dec(loan.disbursedTotal), outstanding: new Dec(loan.disbursedTotal).minus(loan.repaidTotal) }
-        : totalsAsOf((await this.eventLoader(ctx).load(loan.id)).map(toLedger), date);
+        : await this.totalsOn(ctx, loan.id, date);
     return statusOf(totals, loan.maturityOn, date);
   }
 
-  private eventLoader(ctx: RequestContext) {
-    return loaderFor<string, LoanEventEntity[]>(
+  /**
+   * A loan's totals on a past date, summed by PostgreSQL (exact numerics) over the events up to that date: one
+   * statement for all the loans of a request asked about the same date.
+   */
+  private async totalsOn(ctx: RequestContext, loanId: string, on: string): Promise<{ disbursed: Dec; repaid: Dec; outstanding: Dec }> {
+    const loader = loaderFor<string, { disbursed: string; repaid: string } | null>(
       ctx.cache,
-      'loanEvents',
+      `loanTotalsOn:${on}`,
       async (ids) => {
-        const rows = await this.dataSource.getRepository(LoanEventEntity).find({ where: { loanId: In([...ids]) }, order: { occurredOn: 'ASC', id: 'ASC' } });
-        return groupBy(rows, (r) => r.loanId);
+        const rows: { loan_id: string; disbursed: string; repaid: string }[] = await this.dataSource.query(
+          `SELECT loan_id,
+                  coalesce(sum(amount) FILTER (WHERE kind = 'DISBURSEMENT'), 0)::text AS disbursed,
+                  coalesce(sum(amount) FILTER (WHERE kind = 'REPAYMENT'), 0)::text AS repaid
+             FROM loan_event WHERE loan_id = ANY($1::uuid[]) AND occurred_on <= $2 GROUP BY loan_id`,
+          [ids, on],
+        );
+        return new Map(rows.map((r) => [r.loan_id, { disbursed: r.disbursed, repaid: r.repaid }]));
       },
-      [],
+      null,
     );
+    const sums = (await loader.load(loanId)) ?? { disbursed: '0', repaid: '0' };
+    const disbursed = new Dec(sums.disbursed);
+    const repaid = new Dec(sums.repaid);
+    return { disbursed, repaid, outstanding: disbursed.minus(repaid) };
   }
 }
 
-function toLedger(e: LoanEventEntity): LedgerEvent {
-  return { kind: e.kind, amount: e.amount, on: e.occurredOn };
-}
 
 /** The loan rules' lookups, read through the caller's transaction (share-locking what the loan will point at). */
 export function databaseLookups(m: EntityManager): LoanLookups {
