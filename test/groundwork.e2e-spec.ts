@@ -4,7 +4,7 @@
  */
 import { RecordScope } from '../src/access/record-scope.js';
 import { LIBRARY_FIELDS, LOAN_FIELDS } from '../src/access/access-policy.js';
-import { admittedEnterprise, APPLY, application, REMOVE, REVIEW, REVIEW_PROJECT, submittedProject, validUscc } from './support/library-fixtures.js';
+import { admittedEnterprise, APPLY, application, loanInput, REGISTER_LOAN, REMOVE, REVIEW, REVIEW_PROJECT, submittedProject, validUscc } from './support/library-fixtures.js';
 import { countStatements, createOrgWithAdmin, errorCode, startTestRegistry, unique, type GqlResult, type TestRegistry } from './support/test-registry.js';
 
 let t: TestRegistry;
@@ -99,18 +99,7 @@ describe('nested lists are pages', () => {
     for (const id of projects.slice(0, 3)) ok(await t.gql(REVIEW_PROJECT, { id, d: 'ADMIT', c: 'meets the criteria' }, t.adminToken));
     bank = await createOrgWithAdmin(t, 'BANK');
     const loan = ok(
-      await t.gql(`mutation($i: GreenLoanInput!) { registerGreenLoan(input: $i) { id } }`, {
-        i: {
-          contractNumber: unique('GL'),
-          borrowerEnterpriseId: enterprise.enterpriseId,
-          principal: '1000000.00',
-          interestRate: '0.035',
-          signedOn: '2024-01-02',
-          maturityOn: '2030-01-02',
-          taxonomy: { catalogue: 'GBEPC_2021', code: '3.2.2.2' },
-          carbonBenefit: 'DIRECT',
-        },
-      }, bank.token),
+      await t.gql(REGISTER_LOAN, { i: loanInput(enterprise.enterpriseId) }, bank.token),
     ).registerGreenLoan;
     loanId = loan.id;
     const days = ['2024-03-01', '2024-01-15', '2024-02-01', '2024-05-01', '2024-04-01'];
@@ -120,19 +109,7 @@ describe('nested lists are pages', () => {
   });
 
   it('takes ids in upper case as the same ids (a loan to an admitted project)', async () => {
-    const res = await t.gql(`mutation($i: GreenLoanInput!) { registerGreenLoan(input: $i) { borrowerEnterpriseId projectId } }`, {
-      i: {
-        contractNumber: unique('GL'),
-        borrowerEnterpriseId: enterprise.enterpriseId.toUpperCase(),
-        projectId: projects[0].toUpperCase(),
-        principal: '10.00',
-        interestRate: '0.035',
-        signedOn: '2024-01-02',
-        maturityOn: '2030-01-02',
-        taxonomy: { catalogue: 'GBEPC_2021', code: '3.2.2.2' },
-        carbonBenefit: 'DIRECT',
-      },
-    }, bank.token);
+    const res = await t.gql(`mutation($i: GreenLoanInput!) { registerGreenLoan(input: $i) { borrowerEnterpriseId projectId } }`, { i: loanInput(enterprise.enterpriseId.toUpperCase(), { principal: '10.00', projectId: projects[0].toUpperCase() }) }, bank.token);
     expect(ok(res).registerGreenLoan).toEqual({ borrowerEnterpriseId: enterprise.enterpriseId, projectId: projects[0] });
   });
 
@@ -165,18 +142,7 @@ describe('nested lists are pages', () => {
   it("a cursor of another loan's events yields an empty page, not that loan's rows", async () => {
     const first: any = ok(await t.gql(EVENTS, { id: loanId, first: 1 }, bank.token)).greenLoan.events;
     const other = ok(
-      await t.gql(`mutation($i: GreenLoanInput!) { registerGreenLoan(input: $i) { id } }`, {
-        i: {
-          contractNumber: unique('GL'),
-          borrowerEnterpriseId: enterprise.enterpriseId,
-          principal: '10.00',
-          interestRate: '0.035',
-          signedOn: '2024-01-02',
-          maturityOn: '2030-01-02',
-          taxonomy: { catalogue: 'GBEPC_2021', code: '3.2.2.2' },
-          carbonBenefit: 'DIRECT',
-        },
-      }, bank.token),
+      await t.gql(REGISTER_LOAN, { i: loanInput(enterprise.enterpriseId, { principal: '10.00' }) }, bank.token),
     ).registerGreenLoan;
     const page: any = ok(await t.gql(EVENTS, { id: other.id, first: 5, after: first.pageInfo.endCursor }, bank.token)).greenLoan.events;
     expect(page).toMatchObject({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false } });

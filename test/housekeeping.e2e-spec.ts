@@ -1,15 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { housekeepingSettings, runHousekeeping } from '../src/housekeeping/housekeeping.js';
 import { HousekeepingService } from '../src/housekeeping/housekeeping.service.js';
+import { compiledCli } from './support/cli.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, errorCode, startTestRegistry, type TestRegistry } from './support/test-registry.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ME = `{ me { id } }`;
 const REFRESH = `mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken refreshToken } }`;
 
@@ -162,48 +156,10 @@ describe('the in-process job', () => {
 });
 
 describe('npm run housekeeping', () => {
-  let build: string;
-  const exec = promisify(execFile);
-
-  beforeAll(async () => {
-    // Compiled into a directory of its own (the shared dist/ may be mid-build by someone else).
-    build = mkdtempSync(join(tmpdir(), 'housekeeping-build-'));
-    writeFileSync(join(build, 'package.json'), '{ "type": "module" }\n');
-    symlinkSync(join(ROOT, 'node_modules'), join(build, 'node_modules'), 'dir');
-    mkdirSync(join(build, 'dist'));
-    await exec(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(build, 'dist')], { cwd: ROOT }).catch(
-      (err: { stdout?: string }) => {
-        // Type errors elsewhere in the tree still emit JavaScript; only a missing command is fatal.
-        if (!existsSync(join(build, 'dist/src/cli/housekeeping.js'))) throw new Error(`build failed: ${err.stdout ?? err}`);
-      },
-    );
-  }, 300_000);
-  afterAll(() => {
-    if (build) rmSync(build, { recursive: true, force: true });
-  });
-
-  /** The test database as the child process reaches it: the server's URL, or the embedded database's socket. */
-  function databaseUrl(): string {
-    if (t.registry.config.databaseUrl) return t.registry.config.databaseUrl;
-    const socketDir = (t.registry.dataSource.options as { host?: string }).host!;
-    return `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
-  }
-
-  function runCli(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolvePromise, reject) => {
-      const child = spawn(process.execPath, [join(build, 'dist/src/cli/housekeeping.js')], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl() },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-    });
-  }
+  const cli = compiledCli('housekeeping');
+  beforeAll(() => cli.build('housekeeping.js'), 300_000);
+  afterAll(() => cli.remove());
+  const runCli = () => cli.run(t, 'housekeeping.js');
 
   it('runs one pass and prints how many rows of each kind it removed', async () => {
     await idempotencyKeys(200, 'cli-old-1', 'cli-old-2');

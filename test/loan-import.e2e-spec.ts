@@ -1,14 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { CsvRecordParser, type CsvRecord } from '../src/loans/import/csv-stream.js';
 import { importLoans, LoanImportError, summaryLine, type ImportLoansOptions } from '../src/loans/import/import-loans.js';
 import { terminalProgress } from '../src/loans/import/progress.js';
 import { parseCsv } from '../src/reference/csv.js';
 import { admittedEnterprise, REVIEW_PROJECT, submittedProject, validUscc } from './support/library-fixtures.js';
+import { compiledCli } from './support/cli.js';
 import { createOrgWithAdmin, startTestRegistry, type TestRegistry } from './support/test-registry.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithAdmin>>;
@@ -448,51 +447,10 @@ describe('progress', () => {
 });
 
 describe('the command line', () => {
-  let cli: string;
-  let build: string;
-  const exec = promisify(execFile);
-
-  beforeAll(async () => {
-    // Compiled into a directory of its own (the shared dist/ may be mid-build by someone else), with this project's
-    // node_modules and module type.
-    build = mkdtempSync(join(tmpdir(), 'loan-import-build-'));
-    writeFileSync(join(build, 'package.json'), '{ "type": "module" }\n');
-    symlinkSync(join(ROOT, 'node_modules'), join(build, 'node_modules'), 'dir');
-    mkdirSync(join(build, 'dist'));
-    await exec(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(build, 'dist')], { cwd: ROOT }).catch(
-      (err: { stdout?: string }) => {
-        // Type errors elsewhere in the tree still emit JavaScript; only a missing CLI is fatal.
-        if (!existsSync(join(build, 'dist/src/cli/import-loans.js'))) throw new Error(`build failed: ${err.stdout ?? err}`);
-      },
-    );
-    cli = join(build, 'dist/src/cli/import-loans.js');
-  }, 300_000);
-  afterAll(() => {
-    if (build) rmSync(build, { recursive: true, force: true });
-  });
-
-  /** The test database as the child process reaches it: the server's URL, or the embedded database's socket. */
-  function databaseUrl(): string {
-    if (t.registry.config.databaseUrl) return t.registry.config.databaseUrl;
-    const socketDir = (t.registry.dataSource.options as { host?: string }).host!;
-    return `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
-  }
-
-  function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolvePromise, reject) => {
-      const child = spawn(process.execPath, [cli, ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl(), REGISTRY_TIME_ZONE: t.registry.config.timeZone },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-    });
-  }
+  const cli = compiledCli('loan-import');
+  beforeAll(() => cli.build('import-loans.js'), 300_000);
+  afterAll(() => cli.remove());
+  const runCli = (args: string[]) => cli.run(t, 'import-loans.js', args, { REGISTRY_TIME_ZONE: t.registry.config.timeZone });
 
   it('prints the summary as its last line and exits 0 with rejects, 1 when it cannot run', async () => {
     const loansFile = file('cli-loans.csv', [LOAN_HEADER, loanLine('CLI-1', borrowerA.uscc), loanLine('CLI-2', borrowerB.uscc), loanLine('CLI-3', borrowerA.uscc, { principal: '0' })]);

@@ -3,8 +3,8 @@
  * benchmark's queries run a number of statements that does not grow with the page, `totalCount` is counted only when
  * asked for, and remembered credentials still die with their revocation.
  */
-import { admittedEnterprise } from './support/library-fixtures.js';
-import { countStatements, createOrgWithAdmin, errorCode, startTestRegistry, unique, type TestRegistry } from './support/test-registry.js';
+import { admittedEnterprise, loanInput, REGISTER_LOAN } from './support/library-fixtures.js';
+import { countStatements, createOrgWithAdmin, errorCode, startTestRegistry, type TestRegistry } from './support/test-registry.js';
 
 let t: TestRegistry;
 let bank: Awaited<ReturnType<typeof createOrgWithAdmin>>;
@@ -19,22 +19,7 @@ beforeAll(async () => {
     const enterprise = await admittedEnterprise(t);
     enterpriseIds.push(enterprise.enterpriseId);
     for (let i = 0; i < 4; i++) {
-      const res = await t.gql<{ registerGreenLoan: { id: string } }>(
-        `mutation($i: GreenLoanInput!) { registerGreenLoan(input: $i) { id } }`,
-        {
-          i: {
-            contractNumber: unique('GL'),
-            borrowerEnterpriseId: enterprise.enterpriseId,
-            principal: '1000000.00',
-            interestRate: '0.035',
-            signedOn: '2024-01-02',
-            maturityOn: '2030-01-02',
-            taxonomy: { catalogue: 'GBEPC_2021', code: '3.2.2.2' },
-            carbonBenefit: 'DIRECT',
-          },
-        },
-        bank.token,
-      );
+      const res = await t.gql<{ registerGreenLoan: { id: string } }>(REGISTER_LOAN, { i: loanInput(enterprise.enterpriseId) }, bank.token);
       const id = res.data!.registerGreenLoan.id;
       loanIds.push(id);
       for (const [kind, on, amount] of [['Disbursement', '2024-02-01', '600000.00'], ['Repayment', '2024-06-01', '100000.00']]) {

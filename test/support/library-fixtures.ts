@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { usccCheckChar } from '../../src/uscc/uscc.js';
 import { createOrgWithAdmin, type TestRegistry } from './test-registry.js';
 
@@ -67,6 +68,23 @@ export async function admittedEnterprise(t: TestRegistry, overrides: Record<stri
   }
   return { ...org, enterpriseId };
 }
+
+/** A GreenLoanInput to an admitted borrower (a fresh contract number each time). */
+export function loanInput(borrowerEnterpriseId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    contractNumber: `GL-${randomBytes(6).toString('hex')}`,
+    borrowerEnterpriseId,
+    principal: '1000000.00',
+    interestRate: '0.035',
+    signedOn: '2024-01-02',
+    maturityOn: '2030-01-02',
+    taxonomy: { catalogue: 'GBEPC_2021', code: '3.2.2.2' },
+    carbonBenefit: 'DIRECT',
+    ...overrides,
+  };
+}
+
+export const REGISTER_LOAN = `mutation($i: GreenLoanInput!) { registerGreenLoan(input: $i) { id } }`;
 
 export async function submittedProject(t: TestRegistry, token: string, overrides: Record<string, unknown> = {}) {
   const res = await t.gql(SUBMIT, { i: projectInput(overrides) }, token);
